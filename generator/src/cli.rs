@@ -1,0 +1,378 @@
+//! The command line: parses arguments, calls the stages, prints, and picks the exit code.
+//! Nothing else in the crate knows about clap, stdout or exit codes.
+
+use crate::diag::{codes, render, Diagnostic};
+use crate::{fmt, lint, scaffold, schema, synth};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit codes shared by every command (DESIGN.md "Diagnostics").
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const REJECTED: u8 = 1;
+    pub const USAGE: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dsgen",
+    version,
+    about = "Lint, check and render a data-ecosystem model",
+    long_about = "dsgen reads a directory of HCL model files (see MODEL.md) and lints it. \
+                  Exit codes: 0 ok (warnings allowed), 1 the model is rejected, 2 usage or I/O error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load and lint a model: every diagnostic, sorted by file and line.
+    Lint {
+        /// Model directory (default: --model-dir, else the current directory).
+        dir: Option<PathBuf>,
+        /// Model directory.
+        #[arg(long, value_name = "DIR")]
+        model_dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Prefix for file paths in the output (the model directory relative to the repository
+        /// root), so GitHub annotations and SARIF point at the right files.
+        #[arg(long, value_name = "PATH", default_value = "")]
+        path_prefix: String,
+        /// Colour human output: auto, always or never.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// List every diagnostic code with its summary.
+    Rules {
+        /// `human` (a table) or `json`.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Explain one code: what it means, why, and a bad and a good example.
+    Explain {
+        /// A code such as DS111.
+        code: String,
+    },
+    /// Print the JSON Schema of the model's JSON form (`*.hcl.json`).
+    Schema,
+    /// Format model files canonically (comments kept).
+    Fmt {
+        /// Model directory (default: --model-dir, else the current directory).
+        dir: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        model_dir: Option<PathBuf>,
+        /// Change nothing; list unformatted files and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write a starter model that lints clean into a new directory.
+    New {
+        dir: PathBuf,
+        /// Ecosystem name (default: the directory's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Write a valid synthetic model of N datasets, for benchmarks.
+    Synth {
+        #[arg(long)]
+        datasets: usize,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Entry point used by `main`.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(match err.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    exit::OK
+                }
+                _ => exit::USAGE,
+            });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("dsgen: error: {err:#}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+fn model_dir(positional: Option<PathBuf>, flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match (positional, flag) {
+        (Some(_), Some(_)) => anyhow::bail!(
+            "give the model directory either as an argument or with --model-dir, not both"
+        ),
+        (Some(d), None) | (None, Some(d)) => Ok(d),
+        (None, None) => Ok(PathBuf::from(".")),
+    }
+}
+
+fn out(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        // A closed pipe (`dsgen rules | head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Lint {
+            dir,
+            model_dir: flag,
+            format,
+            path_prefix,
+            color,
+        } => {
+            let dir = model_dir(dir, flag)?;
+            let (model, diags) = lint::load_and_lint(&dir)?;
+            let color = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let opts = render::Options { path_prefix, color };
+            out(&render_diagnostics(
+                &diags,
+                &model.sources,
+                &opts,
+                format,
+                "dsgen lint",
+            ))?;
+            if format == Format::Human && diags.is_empty() {
+                let files = model.sources.files().count();
+                eprintln!("dsgen: {files} file(s) checked, no problems found");
+            }
+            Ok(verdict(&diags))
+        }
+        Command::Rules { format } => {
+            out(&rules_listing(format))?;
+            Ok(exit::OK)
+        }
+        Command::Explain { code } => match codes::find(&code) {
+            Some(c) => {
+                out(&explain(c))?;
+                Ok(exit::OK)
+            }
+            None => {
+                eprintln!("dsgen: error: unknown code `{code}`; `dsgen rules` lists every code");
+                Ok(exit::USAGE)
+            }
+        },
+        Command::Schema => {
+            let text = serde_json::to_string_pretty(&schema::json_schema::json_schema())?;
+            out(&(text + "\n"))?;
+            Ok(exit::OK)
+        }
+        Command::Fmt {
+            dir,
+            model_dir: flag,
+            check,
+        } => format_dir(&model_dir(dir, flag)?, check),
+        Command::New { dir, name } => {
+            let name = name
+                .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "Ecosystem".to_string());
+            let files = scaffold::scaffold(&dir, &name).map_err(|e| {
+                anyhow::anyhow!("cannot create a starter model in `{}`: {e}", dir.display())
+            })?;
+            for f in files {
+                println!("created {}", f.display());
+            }
+            println!("next: dsgen lint {}", dir.display());
+            Ok(exit::OK)
+        }
+        Command::Synth { datasets, out: dir } => {
+            let stats = synth::write_model(&dir, datasets).map_err(|e| {
+                anyhow::anyhow!("cannot write a synthetic model to `{}`: {e}", dir.display())
+            })?;
+            println!(
+                "wrote {} datasets, {} columns, {} datastores, {} workspaces, {} sinks, {} transformers in {} files ({} bytes) to {}",
+                stats.datasets, stats.columns, stats.datastores, stats.workspaces, stats.sinks,
+                stats.transformers, stats.files, stats.bytes, dir.display()
+            );
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// 1 when any diagnostic is an error, else 0.
+pub fn verdict(diags: &[Diagnostic]) -> u8 {
+    if diags.iter().any(Diagnostic::is_error) {
+        exit::REJECTED
+    } else {
+        exit::OK
+    }
+}
+
+pub fn render_diagnostics(
+    diags: &[Diagnostic],
+    sources: &crate::source::SourceMap,
+    opts: &render::Options,
+    format: Format,
+    title: &str,
+) -> String {
+    match format {
+        Format::Human => render::human(diags, sources, opts),
+        Format::Json => render::json(diags, sources, opts),
+        Format::Sarif => render::sarif(diags, sources, opts),
+        Format::Github => render::github(diags, sources, opts),
+        Format::Markdown => render::markdown(diags, sources, opts, title),
+    }
+}
+
+fn rules_listing(format: Format) -> String {
+    let all = codes::all();
+    if format == Format::Json {
+        let list: Vec<serde_json::Value> = all
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "code": c.code, "name": c.name, "stage": c.stage.as_str(),
+                    "severity": c.severity.as_str(), "summary": c.summary, "since": c.since,
+                })
+            })
+            .collect();
+        return serde_json::to_string_pretty(&list).unwrap_or_default() + "\n";
+    }
+    let width = all.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for c in all {
+        text.push_str(&format!(
+            "{}  {:<7}  {:<width$}  {}\n",
+            c.code,
+            c.severity.as_str(),
+            c.name,
+            c.summary
+        ));
+    }
+    text
+}
+
+fn explain(c: &codes::Code) -> String {
+    let mut text = format!(
+        "{} {} ({}, {} stage, since {})\n\n{}.\n\n{}\n",
+        c.code,
+        c.name,
+        c.severity.as_str(),
+        c.stage.as_str(),
+        c.since,
+        c.summary,
+        c.explanation
+    );
+    let example = |title: &str, body: &str| {
+        // The fixture marker is for the test harness, not for readers.
+        let body = body
+            .trim_start_matches("# fixture: standalone\n")
+            .trim_end();
+        if body.is_empty() {
+            String::new()
+        } else {
+            let indented: Vec<String> = body.lines().map(|l| format!("    {l}")).collect();
+            format!("\n{title}\n\n{}\n", indented.join("\n"))
+        }
+    };
+    text.push_str(&example(
+        "Example (`# expect:` marks each reported line):",
+        c.bad,
+    ));
+    text.push_str(&example("Use instead:", c.good));
+    text
+}
+
+/// `dsgen fmt`: format every `*.hcl` file under `dir` (JSON-form files are left alone).
+fn format_dir(dir: &Path, check: bool) -> anyhow::Result<u8> {
+    let mut files = Vec::new();
+    collect_hcl(dir, &mut files)?;
+    files.sort();
+    let mut unformatted = Vec::new();
+    let mut failed = false;
+    for path in files {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", path.display()))?;
+        match fmt::format_source(&text) {
+            Ok(formatted) if formatted != text => {
+                if check {
+                    println!("{}", path.display());
+                } else {
+                    write_atomically(&path, &formatted)?;
+                    println!("formatted {}", path.display());
+                }
+                unformatted.push(path);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("dsgen: {}: cannot format: {e}", path.display());
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed || (check && !unformatted.is_empty()) {
+        exit::REJECTED
+    } else {
+        exit::OK
+    })
+}
+
+fn collect_hcl(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type()?.is_dir() {
+            if !name.starts_with('.') {
+                collect_hcl(&entry.path(), out)?;
+            }
+        } else if name.ends_with(".hcl") {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Replace a file through a temporary sibling and a rename, so an interrupted run never
+/// leaves a half-written model file.
+fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let tmp = path.with_extension("hcl.dsgen-tmp");
+    std::fs::write(&tmp, text)
+        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("cannot replace `{}`: {e}", path.display())
+    })
+}

@@ -1,0 +1,18 @@
+//! dsgen: one reviewed data-ecosystem model in, checked pull requests and infrastructure out.
+//!
+//! The stages flow one way (see ARCHITECTURE.md): `load` reads model files into a typed
+//! [`model::Model`] with spans, `lint` checks it, and later stages (check, graph, render,
+//! publish, serve) take the model and return values. Diagnostics are data (`diag`), rendered
+//! only at the edge (`cli`).
+
+pub mod cli;
+pub mod diag;
+pub mod fmt;
+pub mod lint;
+pub mod load;
+pub mod model;
+pub mod scaffold;
+pub mod schema;
+pub mod source;
+pub mod syntax;
+pub mod synth;

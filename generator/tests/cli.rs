@@ -1,0 +1,207 @@
+//! The real binary, run in throwaway directories with a cleared environment: every command's
+//! exit codes (0 ok, 1 rejected, 2 usage or I/O) and output formats.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn dsgen(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dsgen"))
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .output()
+        .expect("run dsgen")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn broken_model(dir: &Path) {
+    std::fs::write(dir.join("base.hcl"), include_str!("fixtures/base/base.hcl")).unwrap();
+    std::fs::write(
+        dir.join("fixture.hcl"),
+        "team \"Zone\" \"Fixture\" {\n  datastor \"X\" {}\n}\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn examples_lint_clean() {
+    for example in ["quickstart", "acme"] {
+        let dir = repo_root().join("examples").join(example);
+        let o = dsgen(&["lint", dir.to_str().unwrap()], &repo_root());
+        assert_eq!(code(&o), 0, "{example}:\n{}{}", stdout(&o), stderr(&o));
+        assert_eq!(stdout(&o), "", "{example} has warnings:\n{}", stdout(&o));
+    }
+}
+
+#[test]
+fn lint_rejects_a_broken_model_with_located_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    broken_model(dir.path());
+    let o = dsgen(&["lint"], dir.path());
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("error[DS003]: unknown block `datastor`"),
+        "{out}"
+    );
+    assert!(out.contains("fixture.hcl:2:3"), "{out}");
+    assert!(out.contains("did you mean `datastore`?"), "{out}");
+    assert!(out.contains('^'), "no caret:\n{out}");
+
+    let o = dsgen(&["lint", "--format", "json"], dir.path());
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "DS003");
+    assert_eq!(v["diagnostics"][0]["line"], 2);
+    assert_eq!(v["summary"]["errors"], 1);
+
+    let o = dsgen(
+        &["lint", "--format", "sarif", "--path-prefix", "model"],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let result = &v["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "DS003");
+    let rule_index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(
+        v["runs"][0]["tool"]["driver"]["rules"][rule_index]["id"],
+        "DS003"
+    );
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "model/fixture.hcl"
+    );
+
+    let o = dsgen(&["lint", "--format", "github"], dir.path());
+    assert!(
+        stdout(&o).starts_with("::error file=fixture.hcl,line=2,col=3"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dsgen(&["lint", "does-not-exist"], dir.path());
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
+    assert_eq!(code(&dsgen(&["frobnicate"], dir.path())), 2);
+    assert_eq!(code(&dsgen(&["lint", "--format", "yaml"], dir.path())), 2);
+    assert_eq!(code(&dsgen(&["explain", "DS999"], dir.path())), 2);
+    assert_eq!(
+        code(&dsgen(&["lint", "a", "--model-dir", "b"], dir.path())),
+        2
+    );
+}
+
+#[test]
+fn empty_directory_is_rejected_not_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dsgen(&["lint", "--model-dir", "."], dir.path());
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("DS009"), "{}", stdout(&o));
+}
+
+#[test]
+fn rules_and_explain_read_the_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dsgen(&["rules"], dir.path());
+    assert_eq!(code(&o), 0);
+    let listing = stdout(&o);
+    for c in dsgen::diag::codes::all() {
+        assert!(
+            listing.contains(c.code),
+            "{} missing from `dsgen rules`",
+            c.code
+        );
+    }
+    let o = dsgen(&["explain", "ds111"], dir.path());
+    assert_eq!(code(&o), 0);
+    let text = stdout(&o);
+    assert!(text.starts_with("DS111 nullable-key-column"), "{text}");
+    assert!(text.contains("Use instead:"), "{text}");
+    let o = dsgen(&["rules", "--format", "json"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), dsgen::diag::codes::all().len());
+}
+
+#[test]
+fn schema_is_json_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dsgen(&["schema"], dir.path());
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert!(v["properties"]["team"].is_object());
+}
+
+#[test]
+fn new_writes_a_model_that_lints_clean_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dsgen(&["new", "starter"], dir.path());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = dsgen(&["lint", "starter"], dir.path());
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(stdout(&o), "");
+    let o = dsgen(&["new", "starter"], dir.path());
+    assert_eq!(code(&o), 2, "a second `new` must not overwrite");
+}
+
+#[test]
+fn fmt_check_reports_then_fmt_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("eco.hcl"),
+        "ecosystem \"E\" {\n      owning_repo = \"github:a/b@main\" # owner\nlive_repo = \"github:a/b@live\"\n}\n",
+    )
+    .unwrap();
+    let o = dsgen(&["fmt", "--check"], dir.path());
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("eco.hcl"));
+    assert_eq!(code(&dsgen(&["fmt"], dir.path())), 0);
+    let text = std::fs::read_to_string(dir.path().join("eco.hcl")).unwrap();
+    assert!(text.contains("# owner"), "comment lost:\n{text}");
+    assert_eq!(code(&dsgen(&["fmt", "--check"], dir.path())), 0);
+}
+
+#[test]
+fn secrets_never_reach_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("base.hcl"),
+        include_str!("fixtures/base/base.hcl"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("leak.hcl"),
+        "credential_store \"vault\" {\n  kind = \"env\"\n  api_token = \"canary-5ecr3t-value\"\n}\n",
+    )
+    .unwrap();
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        let o = dsgen(&["lint", "--format", format], dir.path());
+        assert_eq!(code(&o), 1);
+        let all = stdout(&o) + &stderr(&o);
+        assert!(all.contains("DS131"), "{format}: {all}");
+        assert!(
+            !all.contains("canary-5ecr3t-value"),
+            "{format} leaked the secret:\n{all}"
+        );
+    }
+}
