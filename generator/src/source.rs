@@ -101,18 +101,25 @@ impl SourceFile {
 
     /// Replace the bytes of `range` with `*` so diagnostics never quote a secret.
     pub fn redact(&mut self, range: Range<usize>) {
-        let end = range.end.min(self.text.len());
-        if range.start >= end {
+        // Widen the range to whole characters, so only whole characters are overwritten and
+        // the text stays valid UTF-8 (only ASCII `*` is written).
+        let mut start = range.start.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = range.end.min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        if start >= end {
             return;
         }
-        // Only ASCII is written, over whole characters, so the text stays valid UTF-8.
         let mut bytes = std::mem::take(&mut self.text).into_bytes();
-        for b in &mut bytes[range.start..end] {
+        for b in &mut bytes[start..end] {
             if *b != b'\n' {
                 *b = b'*';
             }
         }
-        // Continuation bytes of a multi-byte char were all overwritten together with its lead.
         self.text = String::from_utf8(bytes).unwrap_or_default();
     }
 }
@@ -179,5 +186,12 @@ mod tests {
         assert_eq!(f.text().len(), len);
         assert!(!f.text().contains("nter2"));
         assert!(f.text().starts_with("password = \"*"));
+    }
+
+    #[test]
+    fn redaction_inside_a_character_widens_to_it() {
+        let mut f = SourceFile::new("a.hcl", "token = \"ü\"\n");
+        f.redact(10..11); // the second byte of ü
+        assert_eq!(f.text(), "token = \"**\"\n");
     }
 }
