@@ -114,13 +114,12 @@ impl SourceFile {
         if start >= end {
             return;
         }
-        let mut bytes = std::mem::take(&mut self.text).into_bytes();
-        for b in &mut bytes[start..end] {
-            if *b != b'\n' {
-                *b = b'*';
-            }
-        }
-        self.text = String::from_utf8(bytes).unwrap_or_default();
+        // One `*` per byte keeps every later span valid; newlines stay so line numbers do too.
+        let stars: String = self.text.as_bytes()[start..end]
+            .iter()
+            .map(|&b| if b == b'\n' { '\n' } else { '*' })
+            .collect();
+        self.text.replace_range(start..end, &stars);
     }
 }
 
