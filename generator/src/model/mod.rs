@@ -6,6 +6,7 @@
 
 pub mod canonical;
 pub mod datatype;
+pub mod deps;
 pub mod index;
 pub mod values;
 
