@@ -124,19 +124,31 @@ impl SourceFile {
 }
 
 /// All files of one loaded model, addressed by [`FileId`].
+///
+/// Ids may be sparse: the two revisions of a check share the ids of their identical files, so a
+/// revision's map holds only its own files and a span from either revision stays unambiguous.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
-    files: Vec<Arc<SourceFile>>,
+    files: Vec<Option<Arc<SourceFile>>>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
-        self.files.push(Arc::new(file));
+        self.files.push(Some(Arc::new(file)));
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// Put a (possibly shared) file at a given id, replacing what was there.
+    pub fn insert(&mut self, id: FileId, file: Arc<SourceFile>) {
+        let i = id.0 as usize;
+        if self.files.len() <= i {
+            self.files.resize(i + 1, None);
+        }
+        self.files[i] = Some(file);
+    }
+
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(id.0 as usize).map(|f| f.as_ref())
+        self.files.get(id.0 as usize).and_then(|f| f.as_deref())
     }
 
     pub fn path(&self, id: FileId) -> &str {
@@ -150,15 +162,29 @@ impl SourceMap {
             .unwrap_or((1, 1))
     }
 
+    /// The files present, in id order.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f.as_ref()))
+            .filter_map(|(i, f)| f.as_deref().map(|f| (FileId(i as u32), f)))
+    }
+
+    /// A map holding the files of both, `self`'s where an id is in both.
+    pub fn union(&self, other: &SourceMap) -> SourceMap {
+        let mut out = self.clone();
+        for (i, f) in other.files.iter().enumerate() {
+            if let Some(f) = f {
+                if out.get(FileId(i as u32)).is_none() {
+                    out.insert(FileId(i as u32), f.clone());
+                }
+            }
+        }
+        out
     }
 
     pub fn redact(&mut self, span: Span) {
-        if let Some(f) = self.files.get_mut(span.file.0 as usize) {
+        if let Some(Some(f)) = self.files.get_mut(span.file.0 as usize) {
             Arc::make_mut(f).redact(span.range());
         }
     }

@@ -289,3 +289,98 @@ fn fuzz_loader_never_panics() {
         );
     }
 }
+
+type Observed = (String, Vec<(String, String, usize, usize, String)>);
+
+/// A model's observable content: canonical form plus every diagnostic as (code, path, line,
+/// column, message), so two loads compare equal whatever file ids they used.
+fn observable(l: &dsgen::load::Loaded) -> Observed {
+    let sources = &l.model.sources;
+    let mut diags: Vec<_> = l
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (path, (line, col)) = match d.span {
+                Some(s) => (sources.path(s.file).to_string(), sources.line_col(s)),
+                None => (String::new(), (0, 0)),
+            };
+            (d.code.to_string(), path, line, col, d.message.clone())
+        })
+        .collect();
+    diags.sort();
+    (dsgen::model::canonical::canonical_text(&l.model), diags)
+}
+
+fn example_files(name: &str) -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name);
+    let mut out = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if dsgen::load::is_model_file(&p.to_string_lossy()) {
+                let rel = p
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn loading_a_pair_equals_loading_each_revision() {
+    let acme = example_files("acme");
+    assert!(acme.len() > 3, "examples/acme has several files");
+    let corpus = corpus();
+    let mut rng = Rng(0x9a17_0001);
+    for case in 0..200 {
+        let base = acme.clone();
+        let mut head = acme.clone();
+        match rng.below(5) {
+            // one file edited (possibly broken)
+            0 | 1 => {
+                let i = rng.below(head.len());
+                head[i].1 = mutate(&mut rng, &corpus);
+            }
+            // a file removed
+            2 => {
+                head.remove(rng.below(head.len()));
+            }
+            // a file renamed (same bytes, new path: its elements are unchanged)
+            3 => {
+                let i = rng.below(head.len());
+                head[i].0 = format!("moved/{case}.hcl");
+            }
+            // a file added
+            _ => head.push((format!("extra/{case}.hcl"), mutate(&mut rng, &corpus))),
+        }
+        let pair = dsgen::load::load_pair(base.clone(), head.clone());
+        let (b, h) = (load_files(base), load_files(head));
+        assert_eq!(observable(&pair.head), observable(&h), "case {case}: head");
+        assert_eq!(observable(&pair.base), observable(&b), "case {case}: base");
+        // Head keeps exactly load_files' ids; every base span resolves in the union.
+        let head_spans: Vec<_> = pair.head.diagnostics.iter().map(|d| d.span).collect();
+        assert_eq!(
+            head_spans,
+            h.diagnostics.iter().map(|d| d.span).collect::<Vec<_>>()
+        );
+        let union = pair.base.model.sources.union(&pair.head.model.sources);
+        for d in &pair.base.diagnostics {
+            if let Some(s) = d.span {
+                assert_eq!(
+                    union.get(s.file).map(|f| f.text()),
+                    pair.base.model.sources.get(s.file).map(|f| f.text()),
+                    "case {case}: a base span must resolve to base's own text in the union"
+                );
+            }
+        }
+    }
+}

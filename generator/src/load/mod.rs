@@ -18,7 +18,9 @@ use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::syntax::{self, Body, ValueKind};
 use codes::*;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The loaded model and every load-stage diagnostic.
 #[derive(Debug)]
@@ -105,27 +107,115 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<(),
 }
 
 /// One file after parsing, validation and decoding.
+#[derive(Clone)]
 struct FileResult {
-    source: SourceFile,
+    source: Arc<SourceFile>,
     model: Model,
     diagnostics: Vec<Diagnostic>,
 }
 
 /// Load a model from files in memory: `(relative path, bytes)`, in any order.
-pub fn load_files(mut files: Vec<(String, Vec<u8>)>) -> Loaded {
-    files.retain(|(path, _)| is_model_file(path));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+pub fn load_files(files: Vec<(String, Vec<u8>)>) -> Loaded {
+    let files = model_files_in_order(files);
     let results: Vec<FileResult> = files
         .into_par_iter()
         .enumerate()
         .map(|(i, (path, bytes))| load_file(FileId(i as u32), path, bytes))
         .collect();
+    assemble(
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (FileId(i as u32), r)),
+    )
+}
 
+/// Two revisions of one model, loaded together (what `dsgen check` compares).
+#[derive(Debug)]
+pub struct LoadedPair {
+    pub base: Loaded,
+    pub head: Loaded,
+}
+
+/// Load two revisions at once. A file with the same path and bytes in both is parsed and
+/// decoded once and gets the same [`FileId`] in both models; every other file gets an id of its
+/// own, so a span of either revision is unambiguous in `base.sources.union(&head.sources)`.
+/// Each model equals what [`load_files`] returns for its files (the ids aside): head's ids are
+/// exactly those, base's differ only for files it does not share with head.
+pub fn load_pair(base: Vec<(String, Vec<u8>)>, head: Vec<(String, Vec<u8>)>) -> LoadedPair {
+    let head = model_files_in_order(head);
+    let base = model_files_in_order(base);
+    let head_ids: HashMap<&str, (FileId, &[u8])> = head
+        .iter()
+        .enumerate()
+        .map(|(i, (p, b))| (p.as_str(), (FileId(i as u32), b.as_slice())))
+        .collect();
+    let mut next = head.len() as u32;
+    let mut base_ids = Vec::with_capacity(base.len());
+    let mut base_only = Vec::new();
+    for (path, bytes) in &base {
+        match head_ids.get(path.as_str()) {
+            Some(&(id, b)) if b == bytes.as_slice() => base_ids.push(id),
+            _ => {
+                base_ids.push(FileId(next));
+                base_only.push(next as usize);
+                next += 1;
+            }
+        }
+    }
+    drop(head_ids);
+    let base_only: std::collections::HashSet<usize> = base_only.into_iter().collect();
+    let units: Vec<(FileId, String, Vec<u8>)> = head
+        .into_iter()
+        .enumerate()
+        .map(|(i, (p, b))| (FileId(i as u32), p, b))
+        .chain(
+            base.into_iter()
+                .zip(&base_ids)
+                .filter(|(_, id)| base_only.contains(&(id.0 as usize)))
+                .map(|((p, b), &id)| (id, p, b)),
+        )
+        .collect();
+    let mut results: Vec<Option<FileResult>> = units
+        .into_par_iter()
+        .map(|(id, path, bytes)| Some(load_file(id, path, bytes)))
+        .collect();
+    // Base takes copies of the shared files and the files of its own; head takes the rest.
+    let base_results: Vec<(FileId, FileResult)> = base_ids
+        .par_iter()
+        .map(|&id| {
+            let r = results[id.0 as usize]
+                .as_ref()
+                .expect("every id was loaded");
+            (id, r.clone())
+        })
+        .collect();
+    for &i in &base_only {
+        results[i] = None;
+    }
+    let head_results = results
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.map(|r| (FileId(i as u32), r)));
+    LoadedPair {
+        base: assemble(base_results.into_iter()),
+        head: assemble(head_results),
+    }
+}
+
+fn model_files_in_order(mut files: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    files.retain(|(path, _)| is_model_file(path));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Merge loaded files, given in path order, into one model and check it as a whole.
+fn assemble(results: impl Iterator<Item = (FileId, FileResult)>) -> Loaded {
     let mut model = Model::default();
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
-    for r in results {
-        sources.add(r.source);
+    for (id, r) in results {
+        sources.insert(id, r.source);
         diagnostics.extend(r.diagnostics);
         merge(&mut model, r.model, &mut diagnostics);
     }
@@ -161,7 +251,7 @@ fn load_file(file: FileId, path: String, bytes: Vec<u8>) -> FileResult {
                     .help("model files must be UTF-8 text; re-save the file as UTF-8"),
             );
             return FileResult {
-                source: SourceFile::new(path, text),
+                source: Arc::new(SourceFile::new(path, text)),
                 model,
                 diagnostics,
             };
@@ -186,7 +276,7 @@ fn load_file(file: FileId, path: String, bytes: Vec<u8>) -> FileResult {
         ),
     }
     FileResult {
-        source,
+        source: Arc::new(source),
         model,
         diagnostics,
     }
