@@ -11,6 +11,7 @@ pub mod fmt;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod source;
