@@ -1,0 +1,184 @@
+//! The merge gate (`dsgen check`): is the change from base to head acceptable, from this source?
+//!
+//! Stages, in gate order: lint the head; with no model at base, only the head's
+//! `ecosystem.owning_repo` may create it (DS201); otherwise the change source must be known in
+//! base (DS202) and own every changed element (DS203); then backwards compatibility (DS3xx) with
+//! the consumer impact of every breaking or widening change. All stages run on every check (as
+//! loading reports every problem at once); any error rejects.
+//!
+//! The core ([`check`]) takes loaded models and returns data; only [`git`] knows about
+//! repositories, and [`report`] renders the Markdown summary. Diagnostics of both revisions are
+//! rendered against one combined source map: head files keep their paths, base files are shown
+//! as `REV:path` (git's own notation for a file at a revision).
+
+pub mod authz;
+pub mod codes;
+pub mod compat;
+pub mod diff;
+pub mod git;
+pub mod impact;
+pub mod report;
+
+use crate::diag::Diagnostic;
+use crate::load::Loaded;
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use std::collections::BTreeSet;
+
+/// A diagnostic with the repository that could make (or fix) the change, when one does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    pub owner: Option<String>,
+}
+
+/// Moves base-revision spans into the combined source map (after the head's files).
+#[derive(Debug, Clone, Copy)]
+pub struct SpanMap {
+    base_offset: u32,
+}
+
+impl SpanMap {
+    pub fn base(&self, span: Span) -> Span {
+        Span {
+            file: FileId(span.file.0 + self.base_offset),
+            ..span
+        }
+    }
+}
+
+/// How files are named in the report.
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    /// Prepended to head file paths (e.g. the model directory in the repository, `models/`).
+    pub head_prefix: String,
+    /// Prepended to base file paths (e.g. `1a2b3c4:models/`).
+    pub base_prefix: String,
+}
+
+/// The verdict and everything behind it.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    /// Every finding, sorted by file, line and code; spans point into `sources`.
+    pub findings: Vec<Finding>,
+    /// The head's files, then the base's (only those a finding quotes carry their text).
+    pub sources: SourceMap,
+    pub diff: diff::Diff,
+    pub impacts: Vec<impact::Impact>,
+    pub source_repo: String,
+    /// No model at base: this change creates the ecosystem.
+    pub initial_check_in: bool,
+}
+
+impl CheckReport {
+    pub fn accepted(&self) -> bool {
+        !self.findings.iter().any(|f| f.diagnostic.is_error())
+    }
+
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.findings.iter().map(|f| f.diagnostic.clone()).collect()
+    }
+}
+
+/// Load one revision's model files (in memory). The one place the gate loads, so a faster
+/// shared loader can replace it.
+pub fn load_revision(files: Vec<(String, Vec<u8>)>) -> Loaded {
+    crate::load::load_files(files)
+}
+
+/// Run the gate. `base` is `None` (or has no files) when there is no model at base.
+pub fn check(base: Option<Loaded>, head: Loaded, source: &str, labels: &Labels) -> CheckReport {
+    let head_files = head.model.sources.files().count() as u32;
+    let spans = SpanMap {
+        base_offset: head_files,
+    };
+    let (head_model, lint) = crate::lint::lint_loaded(head);
+    let mut findings: Vec<Finding> = lint
+        .into_iter()
+        .map(|diagnostic| Finding {
+            diagnostic,
+            owner: None,
+        })
+        .collect();
+    let base = base.filter(|b| b.model.sources.files().next().is_some());
+    let (diff, impacts, base_sources, initial) = match base {
+        None => {
+            findings.extend(authz::initial_check_in(&head_model, source));
+            (
+                diff::Diff::default(),
+                Vec::new(),
+                SourceMap::default(),
+                true,
+            )
+        }
+        Some(base) => {
+            let base_model = base.model;
+            let diff = diff::diff(&base_model, &head_model);
+            match authz::known_source(&base_model, &head_model, &diff, source, &spans) {
+                Some(unknown) => findings.push(unknown),
+                None => findings.extend(authz::authorize(&base_model, &diff, source, &spans)),
+            }
+            let (compat, impacts) = compat::compatibility(&base_model, &head_model, &diff, &spans);
+            findings.extend(compat);
+            (diff, impacts, base_model.sources, false)
+        }
+    };
+    let sources = combined_sources(&head_model.sources, &base_sources, &findings, labels);
+    sort(&mut findings, &sources);
+    CheckReport {
+        findings,
+        sources,
+        diff,
+        impacts,
+        source_repo: source.to_string(),
+        initial_check_in: initial,
+    }
+}
+
+/// Head files then base files, renamed with the labels' prefixes. Only files a finding points
+/// into keep their text, so a check of a large model does not copy it.
+fn combined_sources(
+    head: &SourceMap,
+    base: &SourceMap,
+    findings: &[Finding],
+    labels: &Labels,
+) -> SourceMap {
+    let used: BTreeSet<FileId> = findings
+        .iter()
+        .flat_map(|f| {
+            f.diagnostic
+                .span
+                .into_iter()
+                .chain(f.diagnostic.labels.iter().map(|l| l.span))
+        })
+        .map(|s| s.file)
+        .collect();
+    let mut out = SourceMap::default();
+    let mut next = 0u32;
+    for (prefix, map) in [(&labels.head_prefix, head), (&labels.base_prefix, base)] {
+        for (_, file) in map.files() {
+            let path = format!("{prefix}{}", file.path);
+            let text = if used.contains(&FileId(next)) {
+                file.text()
+            } else {
+                ""
+            };
+            out.add(SourceFile::new(path, text));
+            next += 1;
+        }
+    }
+    out
+}
+
+fn sort(findings: &mut [Finding], sources: &SourceMap) {
+    findings.sort_by_cached_key(|f| {
+        let d = &f.diagnostic;
+        let (path, line, col) = match d.span {
+            Some(s) => {
+                let (l, c) = sources.line_col(s);
+                (sources.path(s.file).to_string(), l, c)
+            }
+            None => (String::new(), 0, 0),
+        };
+        (path, line, col, d.code, d.message.clone())
+    });
+}
