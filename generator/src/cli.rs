@@ -385,6 +385,7 @@ fn change_source(flag: Option<String>) -> Result<String, CheckError> {
 fn run_check(args: &CheckArgs) -> Result<crate::check::CheckReport, CheckError> {
     use crate::check::{self, git};
     let source = change_source(args.source_repo.clone())?;
+    let t = std::time::Instant::now();
     let repo = git::open(&args.repo)?;
     let head = git::resolve(&repo, &args.head)?;
     let base = if args.base == "merge-base" {
@@ -414,17 +415,22 @@ fn run_check(args: &CheckArgs) -> Result<crate::check::CheckReport, CheckError> 
         )));
     };
     let base_files = git::model_files(&repo, base, dir)?;
+    check::phase("read both revisions from git", t);
     let short = base.to_string()[..7].to_string();
     let labels = check::Labels {
         head_prefix: prefix.clone(),
         base_prefix: format!("{short}:{prefix}"),
     };
-    Ok(check::check(
+    let t = std::time::Instant::now();
+    let (base, head) = (
         base_files.map(check::load_revision),
         check::load_revision(head_files),
-        &source,
-        &labels,
-    ))
+    );
+    check::phase("load both revisions", t);
+    let t = std::time::Instant::now();
+    let report = check::check(base, head, &source, &labels);
+    check::phase("check (lint, diff, authorization, compatibility)", t);
+    Ok(report)
 }
 
 /// 1 when any diagnostic is an error, else 0.

@@ -85,13 +85,25 @@ pub fn load_revision(files: Vec<(String, Vec<u8>)>) -> Loaded {
     crate::load::load_files(files)
 }
 
+/// With `DSGEN_TIMINGS` set, print how long a phase took to stderr (for the benchmark).
+pub fn phase(name: &str, since: std::time::Instant) {
+    if std::env::var_os("DSGEN_TIMINGS").is_some() {
+        eprintln!(
+            "dsgen: timing: {name}: {:.3} s",
+            since.elapsed().as_secs_f64()
+        );
+    }
+}
+
 /// Run the gate. `base` is `None` (or has no files) when there is no model at base.
 pub fn check(base: Option<Loaded>, head: Loaded, source: &str, labels: &Labels) -> CheckReport {
+    let t = std::time::Instant::now();
     let head_files = head.model.sources.files().count() as u32;
     let spans = SpanMap {
         base_offset: head_files,
     };
     let (head_model, lint) = crate::lint::lint_loaded(head);
+    phase("lint head", t);
     let mut findings: Vec<Finding> = lint
         .into_iter()
         .map(|diagnostic| Finding {
@@ -112,13 +124,17 @@ pub fn check(base: Option<Loaded>, head: Loaded, source: &str, labels: &Labels) 
         }
         Some(base) => {
             let base_model = base.model;
+            let t = std::time::Instant::now();
             let diff = diff::diff(&base_model, &head_model);
+            phase("diff", t);
+            let t = std::time::Instant::now();
             match authz::known_source(&base_model, &head_model, &diff, source, &spans) {
                 Some(unknown) => findings.push(unknown),
                 None => findings.extend(authz::authorize(&base_model, &diff, source, &spans)),
             }
             let (compat, impacts) = compat::compatibility(&base_model, &head_model, &diff, &spans);
             findings.extend(compat);
+            phase("authorization and compatibility", t);
             (diff, impacts, base_model.sources, false)
         }
     };
