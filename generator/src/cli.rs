@@ -56,6 +56,36 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// The merge gate: lint head, authorize the change source, check compatibility and consumer
+    /// impact between two git revisions (read from the object database, no checkout).
+    Check {
+        /// Base revision (branch, tag, sha, `origin/main`), or `merge-base` for the merge base of
+        /// the head and --base-branch.
+        #[arg(long, value_name = "REV")]
+        base: String,
+        /// Head revision.
+        #[arg(long, value_name = "REV", default_value = "HEAD")]
+        head: String,
+        /// The repository the change comes from, `github:OWNER/REPO@BRANCH`. Default: the pull
+        /// request's head in `$GITHUB_EVENT_PATH` (never GITHUB_REPOSITORY).
+        #[arg(long, value_name = "REPO")]
+        source_repo: Option<String>,
+        /// The git repository (work tree or bare).
+        #[arg(long, value_name = "PATH", default_value = ".")]
+        repo: PathBuf,
+        /// The model's directory inside the repository.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        model_dir: String,
+        /// The branch `--base merge-base` branches off (default `origin/$GITHUB_BASE_REF`,
+        /// else `origin/HEAD`).
+        #[arg(long, value_name = "B")]
+        base_branch: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Colour human output: auto, always or never.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
     /// List every diagnostic code with its summary.
     Rules {
         /// `human` (a table) or `json`.
@@ -158,14 +188,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         } => {
             let dir = model_dir(dir, flag)?;
             let (model, diags) = lint::load_and_lint(&dir)?;
-            let color = match color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
+            let opts = render::Options {
+                path_prefix,
+                color: use_color(color),
             };
-            let opts = render::Options { path_prefix, color };
             out(&render_diagnostics(
                 &diags,
                 &model.sources,
@@ -178,6 +204,79 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 eprintln!("dsgen: {files} file(s) checked, no problems found");
             }
             Ok(verdict(&diags))
+        }
+        Command::Check {
+            base,
+            head,
+            source_repo,
+            repo,
+            model_dir,
+            base_branch,
+            format,
+            color,
+        } => {
+            let opts = render::Options {
+                path_prefix: String::new(),
+                color: use_color(color),
+            };
+            let args = CheckArgs {
+                base,
+                head,
+                source_repo,
+                repo,
+                model_dir,
+                base_branch,
+            };
+            match run_check(&args) {
+                Ok(report) => {
+                    let text = match format {
+                        Format::Markdown => crate::check::report::markdown(&report),
+                        _ => render_diagnostics(
+                            &report.diagnostics(),
+                            &report.sources,
+                            &opts,
+                            format,
+                            "dsgen check",
+                        ),
+                    };
+                    out(&text)?;
+                    if format == Format::Human {
+                        eprintln!(
+                            "dsgen: check {} ({} changed element(s), source {})",
+                            if report.accepted() {
+                                "accepted"
+                            } else {
+                                "rejected"
+                            },
+                            report.diff.changes.len(),
+                            report.source_repo
+                        );
+                    }
+                    Ok(if report.accepted() {
+                        exit::OK
+                    } else {
+                        exit::REJECTED
+                    })
+                }
+                Err(CheckError::Usage(message)) => {
+                    eprintln!("dsgen: error: {message}");
+                    Ok(exit::USAGE)
+                }
+                Err(CheckError::Git(e)) => {
+                    let diags = [e.0];
+                    let empty = crate::source::SourceMap::default();
+                    let text = match format {
+                        Format::Markdown => render::markdown(&diags, &empty, &opts, "dsgen check"),
+                        _ => render_diagnostics(&diags, &empty, &opts, format, "dsgen check"),
+                    };
+                    if format == Format::Human {
+                        eprint!("{text}");
+                    } else {
+                        out(&text)?;
+                    }
+                    Ok(exit::USAGE)
+                }
+            }
         }
         Command::Rules { format } => {
             out(&rules_listing(format))?;
@@ -228,6 +327,107 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
     }
+}
+
+fn use_color(color: Color) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+struct CheckArgs {
+    base: String,
+    head: String,
+    source_repo: Option<String>,
+    repo: PathBuf,
+    model_dir: String,
+    base_branch: Option<String>,
+}
+
+enum CheckError {
+    /// Exit 2 without a code: arguments or environment.
+    Usage(String),
+    /// Exit 2 with a DS9xx diagnostic.
+    Git(crate::check::git::GitError),
+}
+
+impl From<crate::check::git::GitError> for CheckError {
+    fn from(e: crate::check::git::GitError) -> CheckError {
+        CheckError::Git(e)
+    }
+}
+
+/// The change source: the flag, else the pull request's head in `$GITHUB_EVENT_PATH`.
+fn change_source(flag: Option<String>) -> Result<String, CheckError> {
+    if let Some(s) = flag {
+        return Ok(s);
+    }
+    let Some(path) = std::env::var_os("GITHUB_EVENT_PATH") else {
+        return Err(CheckError::Usage(
+            "no change source: pass --source-repo github:OWNER/REPO@BRANCH, or run in a pull_request workflow (GITHUB_EVENT_PATH)".into(),
+        ));
+    };
+    let payload = std::fs::read_to_string(&path).map_err(|e| {
+        CheckError::Usage(format!(
+            "cannot read the event payload `{}`: {e}",
+            Path::new(&path).display()
+        ))
+    })?;
+    crate::check::git::source_from_event(&payload).map_err(|e| {
+        CheckError::Usage(format!(
+            "no change source: {e}; pass --source-repo github:OWNER/REPO@BRANCH"
+        ))
+    })
+}
+
+fn run_check(args: &CheckArgs) -> Result<crate::check::CheckReport, CheckError> {
+    use crate::check::{self, git};
+    let source = change_source(args.source_repo.clone())?;
+    let t = std::time::Instant::now();
+    let repo = git::open(&args.repo)?;
+    let head = git::resolve(&repo, &args.head)?;
+    let base = if args.base == "merge-base" {
+        let branch = match &args.base_branch {
+            Some(b) => b.clone(),
+            None => match std::env::var("GITHUB_BASE_REF") {
+                Ok(b) if !b.is_empty() => format!("origin/{b}"),
+                _ => "origin/HEAD".to_string(),
+            },
+        };
+        let tip = git::resolve(&repo, &branch)?;
+        git::merge_base(&repo, head, tip)?
+    } else {
+        git::resolve(&repo, &args.base)?
+    };
+    let dir = args.model_dir.trim_matches('/');
+    let dir = dir.strip_prefix("./").unwrap_or(dir);
+    let prefix = if dir.is_empty() || dir == "." {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let Some(head_files) = git::model_files(&repo, head, dir)? else {
+        return Err(CheckError::Usage(format!(
+            "the model directory `{}` does not exist at the head revision {}",
+            args.model_dir, args.head
+        )));
+    };
+    let base_files = git::model_files(&repo, base, dir)?;
+    check::phase("read both revisions from git", t);
+    let short = base.to_string()[..7].to_string();
+    let labels = check::Labels {
+        head_prefix: prefix.clone(),
+        base_prefix: format!("{short}:{prefix}"),
+    };
+    let t = std::time::Instant::now();
+    let revisions = check::Revisions::load(base_files, head_files);
+    check::phase("load both revisions", t);
+    let t = std::time::Instant::now();
+    let report = check::check(revisions, &source, &labels);
+    check::phase("check (lint, diff, authorization, compatibility)", t);
+    Ok(report)
 }
 
 /// 1 when any diagnostic is an error, else 0.

@@ -14,6 +14,8 @@ use std::collections::BTreeSet;
 
 /// Codes whose bad example cannot be written as a text fixture; each has a dedicated test.
 const NO_TEXT_FIXTURE: &[(&str, &str)] = &[
+    ("DS901", "a git error: tests/check.rs"),
+    ("DS902", "a missing merge base: tests/check.rs"),
     ("DS001", "needs bytes that are not UTF-8: tests/loader.rs"),
     (
         "DS009",
@@ -41,9 +43,82 @@ fn expectations(text: &str) -> Expected {
     out
 }
 
+/// A two-revision fixture (`# fixture: check [standalone]`): a `# source: REPO` line, then a
+/// `# base:` and a `# head:` section. Each revision is the file with the other lines blanked,
+/// so line numbers are the fixture's own, added to the base model unless standalone; an empty
+/// base section in a standalone fixture is "no model at base". The real gate runs on the two,
+/// and every diagnostic (head lint, authorization, compatibility, in either revision) is
+/// described as (fixture line, code).
+fn run_check(text: &str) -> (Expected, Vec<String>) {
+    let standalone = text.starts_with("# fixture: check standalone");
+    let source = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# source: "))
+        .expect("a check fixture has a `# source:` line");
+    let lines: Vec<&str> = text.lines().collect();
+    let start = |marker: &str| lines.iter().position(|l| *l == marker).expect(marker);
+    let (b, h) = (start("# base:"), start("# head:"));
+    let section = |from: usize, to: usize| -> String {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| if i > from && i < to { *l } else { "" })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (base_text, head_text) = (section(b, h), section(h, lines.len()));
+    let files = |t: &str| {
+        let mut files = vec![("fixture.hcl".to_string(), t.as_bytes().to_vec())];
+        if !standalone {
+            files.push(("base/base.hcl".to_string(), BASE.as_bytes().to_vec()));
+        }
+        files
+    };
+    let base = if standalone && base_text.trim().is_empty() {
+        None
+    } else {
+        Some(files(&base_text))
+    };
+    let labels = dsgen::check::Labels {
+        head_prefix: String::new(),
+        base_prefix: "base:".to_string(),
+    };
+    let revisions = dsgen::check::Revisions::load(base, files(&head_text));
+    let report = dsgen::check::check(revisions, source, &labels);
+    let mut got = Expected::new();
+    let mut elsewhere = Vec::new();
+    for f in &report.findings {
+        let d = &f.diagnostic;
+        match d.span {
+            None => {
+                got.insert((None, d.code.to_string()));
+            }
+            Some(span)
+                if matches!(
+                    report.sources.path(span.file),
+                    "fixture.hcl" | "base:fixture.hcl"
+                ) =>
+            {
+                got.insert((Some(report.sources.line_col(span).0), d.code.to_string()));
+            }
+            Some(span) => elsewhere.push(format!(
+                "{} {}:{} {}",
+                d.code,
+                report.sources.path(span.file),
+                report.sources.line_col(span).0,
+                d.message
+            )),
+        }
+    }
+    (got, elsewhere)
+}
+
 /// Lint the fixture (with the base model unless standalone) and describe every diagnostic as
 /// (line in fixture.hcl, code); diagnostics elsewhere are reported as failures.
 fn run(text: &str) -> (Expected, Vec<String>) {
+    if text.starts_with("# fixture: check") {
+        return run_check(text);
+    }
     let standalone = text.starts_with("# fixture: standalone");
     let mut files = vec![("fixture.hcl".to_string(), text.as_bytes().to_vec())];
     if !standalone {
