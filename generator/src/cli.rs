@@ -408,13 +408,13 @@ fn run_check(args: &CheckArgs) -> Result<crate::check::CheckReport, CheckError> 
     } else {
         format!("{dir}/")
     };
-    let Some(head_files) = git::model_files(&repo, head, dir)? else {
+    let (base_files, head_files) = git::model_files_pair(&repo, base, head, dir)?;
+    let Some(head_files) = head_files else {
         return Err(CheckError::Usage(format!(
             "the model directory `{}` does not exist at the head revision {}",
             args.model_dir, args.head
         )));
     };
-    let base_files = git::model_files(&repo, base, dir)?;
     check::phase("read both revisions from git", t);
     let short = base.to_string()[..7].to_string();
     let labels = check::Labels {

@@ -9,16 +9,18 @@ use super::Finding;
 use crate::diag::Diagnostic;
 use crate::model::datatype::is_widening;
 use crate::model::index::ModelIndex;
-use crate::model::{Column, Dataset, Model};
+use crate::model::{Column, Dataset};
 use crate::source::Span;
 use std::collections::{BTreeSet, HashMap};
 
 /// Compatibility findings and the consumers of each.
-pub fn compatibility(base: &Model, head: &Model, diff: &Diff) -> (Vec<Finding>, Vec<Impact>) {
-    let bix = ModelIndex::new(base);
-    let hix = ModelIndex::new(head);
+pub fn compatibility(
+    bix: &ModelIndex<'_>,
+    hix: &ModelIndex<'_>,
+    diff: &Diff,
+) -> (Vec<Finding>, Vec<Impact>) {
     let mut cx = Cx {
-        hix: &hix,
+        hix,
         findings: Vec::new(),
         impacts: Vec::new(),
     };

@@ -193,8 +193,17 @@ impl Diff {
 
 /// The structural diff of `base` → `head`.
 pub fn diff(base: &Model, head: &Model) -> Diff {
-    let bix = ModelIndex::new(base);
-    let hix = ModelIndex::new(head);
+    let (bix, hix) = rayon::join(|| ModelIndex::new(base), || ModelIndex::new(head));
+    diff_indexed(base, head, &bix, &hix)
+}
+
+/// [`diff`] with the two models' indexes already built.
+pub fn diff_indexed(
+    base: &Model,
+    head: &Model,
+    bix: &ModelIndex<'_>,
+    hix: &ModelIndex<'_>,
+) -> Diff {
     let mut out = Vec::new();
     let eco = Region::Ecosystem;
 
@@ -293,9 +302,9 @@ pub fn diff(base: &Model, head: &Model) -> Diff {
     let containers = |ix: &ModelIndex<'_>| -> Vec<String> {
         ix.containers.keys().map(|k| k.to_string()).collect()
     };
-    let mut names_seen: Vec<String> = containers(&bix)
+    let mut names_seen: Vec<String> = containers(bix)
         .into_iter()
-        .chain(containers(&hix))
+        .chain(containers(hix))
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
@@ -313,8 +322,8 @@ pub fn diff(base: &Model, head: &Model) -> Diff {
         compare(
             &mut out,
             ElementId::Container(name.clone()),
-            side(&bix),
-            side(&hix),
+            side(bix),
+            side(hix),
         );
     }
 

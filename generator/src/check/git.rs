@@ -4,6 +4,7 @@
 use super::codes::{DS901, DS902};
 use crate::diag::Diagnostic;
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// A git failure: a DS9xx diagnostic (exit 2).
@@ -71,13 +72,34 @@ pub fn merge_base(repo: &Repository, a: Oid, b: Oid) -> Result<Oid, GitError> {
 pub type ModelFiles = Vec<(String, Vec<u8>)>;
 
 /// The model files (`*.hcl`, `*.hcl.json`, hidden directories skipped) under `model_dir` at
-/// `commit`, as (path relative to the model directory, bytes); `None` when the directory does
-/// not exist there.
-pub fn model_files(
+/// two commits, as (path relative to the model directory, bytes), reading each blob once: a file both commits share is
+/// inflated from the object database a single time. Each side is `None` when the model
+/// directory does not exist at that commit.
+pub fn model_files_pair(
+    repo: &Repository,
+    base: Oid,
+    head: Oid,
+    model_dir: &str,
+) -> Result<(Option<ModelFiles>, Option<ModelFiles>), GitError> {
+    let (head_files, oids) = read_files(repo, head, model_dir, &HashMap::new())?;
+    let known: HashMap<Oid, &[u8]> = head_files
+        .iter()
+        .flatten()
+        .zip(&oids)
+        .map(|((_, bytes), &oid)| (oid, bytes.as_slice()))
+        .collect();
+    let (base_files, _) = read_files(repo, base, model_dir, &known)?;
+    Ok((base_files, head_files))
+}
+
+/// The model files of `commit` and their blob ids, taking the bytes of blobs in `known`
+/// instead of reading them again.
+fn read_files(
     repo: &Repository,
     commit: Oid,
     model_dir: &str,
-) -> Result<Option<ModelFiles>, GitError> {
+    known: &HashMap<Oid, &[u8]>,
+) -> Result<(Option<ModelFiles>, Vec<Oid>), GitError> {
     let read = |e: git2::Error| {
         err(
             format!("cannot read commit {commit}: {}", e.message()),
@@ -97,8 +119,8 @@ pub fn model_files(
             Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {
                 repo.find_tree(entry.id()).map_err(read)?
             }
-            Ok(_) => return Ok(None),
-            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Ok(_) => return Ok((None, Vec::new())),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok((None, Vec::new())),
             Err(e) => return Err(read(e)),
         }
     };
@@ -116,11 +138,16 @@ pub fn model_files(
     })
     .map_err(read)?;
     let mut files = Vec::with_capacity(blobs.len());
+    let mut oids = Vec::with_capacity(blobs.len());
     for (path, id) in blobs {
-        let blob = repo.find_blob(id).map_err(read)?;
-        files.push((path, blob.content().to_vec()));
+        let bytes = match known.get(&id) {
+            Some(bytes) => bytes.to_vec(),
+            None => repo.find_blob(id).map_err(read)?.content().to_vec(),
+        };
+        files.push((path, bytes));
+        oids.push(id);
     }
-    Ok(Some(files))
+    Ok((Some(files), oids))
 }
 
 /// The change source from a GitHub event payload (`$GITHUB_EVENT_PATH`): for `pull_request` and

@@ -21,6 +21,7 @@ pub mod report;
 
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
+use crate::model::index::ModelIndex;
 use crate::source::{FileId, SourceFile, SourceMap};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -131,14 +132,18 @@ pub fn check(revisions: Revisions, source: &str, labels: &Labels) -> CheckReport
         Some(base) => {
             let base_model = base.model;
             let t = std::time::Instant::now();
-            let diff = diff::diff(&base_model, &head_model);
+            let (bix, hix) = rayon::join(
+                || ModelIndex::new(&base_model),
+                || ModelIndex::new(&head_model),
+            );
+            let diff = diff::diff_indexed(&base_model, &head_model, &bix, &hix);
             phase("diff", t);
             let t = std::time::Instant::now();
             match authz::known_source(&base_model, &head_model, &diff, source) {
                 Some(unknown) => findings.push(unknown),
                 None => findings.extend(authz::authorize(&base_model, &diff, source)),
             }
-            let (compat, impacts) = compat::compatibility(&base_model, &head_model, &diff);
+            let (compat, impacts) = compat::compatibility(&bix, &hix, &diff);
             findings.extend(compat);
             phase("authorization and compatibility", t);
             (diff, impacts, base_model.sources, false)
