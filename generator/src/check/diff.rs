@@ -240,6 +240,7 @@ pub fn diff_indexed(
         ElementId::Vendor,
         vendor_value,
         |v| v.span,
+        &eco,
     );
     simple(
         &mut out,
@@ -249,6 +250,7 @@ pub fn diff_indexed(
         ElementId::CredentialStore,
         |c| json!({ "kind": c.kind.value.as_str(), "doc": opt(&c.doc) }),
         |c| c.span,
+        &eco,
     );
     simple(
         &mut out,
@@ -258,6 +260,7 @@ pub fn diff_indexed(
         ElementId::Platform,
         platform_value,
         |p| p.span,
+        &eco,
     );
     simple(
         &mut out,
@@ -267,6 +270,7 @@ pub fn diff_indexed(
         ElementId::PrimaryIngestion,
         |p| json!({ "platforms": names(&p.platforms), "doc": opt(&p.doc) }),
         |p| p.span,
+        &eco,
     );
     {
         let key = |a: &Assignment| {
@@ -339,54 +343,37 @@ pub fn diff_indexed(
             |z| json!({ "doc": opt(&z.doc), "tags": tags(&z.tags) }),
             |z| (z.span, region.clone()),
         );
-        let empty_t = Vec::new();
-        let empty_p = Vec::new();
-        let empty_s = Vec::new();
-        for (bt, ht) in pair(
-            b.map_or(&empty_t, |z| &z.teams),
-            h.map_or(&empty_t, |z| &z.teams),
+        let (no_teams, no_policies, no_storage) = (Vec::new(), Vec::new(), Vec::new());
+        simple(
+            &mut out,
+            b.map_or(&no_teams, |z| &z.teams),
+            h.map_or(&no_teams, |z| &z.teams),
             |t| &t.name.value,
-        ) {
-            let team = either(bt, ht, |t| &t.name.value);
-            compare_with(
-                &mut out,
-                ElementId::TeamDecl(zone.clone(), team),
-                bt,
-                ht,
-                |t| json!({ "repo": t.repo.value, "doc": opt(&t.doc) }),
-                |t| (t.span, region.clone()),
-            );
-        }
-        for (bp, hp) in pair(
-            b.map_or(&empty_p, |z| &z.policies),
-            h.map_or(&empty_p, |z| &z.policies),
+            |team| ElementId::TeamDecl(zone.clone(), team),
+            |t| json!({ "repo": t.repo.value, "doc": opt(&t.doc) }),
+            |t| t.span,
+            &region,
+        );
+        simple(
+            &mut out,
+            b.map_or(&no_policies, |z| &z.policies),
+            h.map_or(&no_policies, |z| &z.policies),
             |p| &p.name.value,
-        ) {
-            let name = either(bp, hp, |p| &p.name.value);
-            compare_with(
-                &mut out,
-                ElementId::Policy(zone.clone(), name),
-                bp,
-                hp,
-                |p| json!({ "kind": p.kind.value.as_str(), "allowed": names(&p.allowed), "not_allowed": names(&p.not_allowed), "doc": opt(&p.doc) }),
-                |p| (p.span, region.clone()),
-            );
-        }
-        for (bp, hp) in pair(
-            b.map_or(&empty_s, |z| &z.storage_policies),
-            h.map_or(&empty_s, |z| &z.storage_policies),
+            |name| ElementId::Policy(zone.clone(), name),
+            |p| json!({ "kind": p.kind.value.as_str(), "allowed": names(&p.allowed), "not_allowed": names(&p.not_allowed), "doc": opt(&p.doc) }),
+            |p| p.span,
+            &region,
+        );
+        simple(
+            &mut out,
+            b.map_or(&no_storage, |z| &z.storage_policies),
+            h.map_or(&no_storage, |z| &z.storage_policies),
             |p| &p.name.value,
-        ) {
-            let name = either(bp, hp, |p| &p.name.value);
-            compare_with(
-                &mut out,
-                ElementId::StoragePolicy(zone.clone(), name),
-                bp,
-                hp,
-                |p| json!({ "mandatory": p.mandatory.value.as_str(), "doc": opt(&p.doc) }),
-                |p| (p.span, region.clone()),
-            );
-        }
+            |name| ElementId::StoragePolicy(zone.clone(), name),
+            |p| json!({ "mandatory": p.mandatory.value.as_str(), "doc": opt(&p.doc) }),
+            |p| p.span,
+            &region,
+        );
     }
 
     // Team definitions (own attributes only; their elements follow, by ecosystem-wide name).
@@ -643,6 +630,7 @@ fn compare_with<T>(
     compare(out, id, base.map(side), head.map(side));
 }
 
+/// Compare two lists of named elements of one region, pairing them by name.
 #[allow(clippy::too_many_arguments)]
 fn simple<T>(
     out: &mut Vec<Change>,
@@ -652,12 +640,13 @@ fn simple<T>(
     id: impl Fn(String) -> ElementId,
     value: impl Fn(&T) -> Value,
     span: impl Fn(&T) -> Span,
+    region: &Region,
 ) {
     let mut pairs = pair(base, head, &name);
     pairs.sort_by_key(|p| either(p.0, p.1, &name));
     for (b, h) in pairs {
         compare_with(out, id(either(b, h, &name)), b, h, &value, |x| {
-            (span(x), Region::Ecosystem)
+            (span(x), region.clone())
         });
     }
 }
