@@ -364,6 +364,19 @@ fn breaking_changes_name_consumers_through_transformers() {
         .collect();
     assert_eq!(affected, vec!["Downstream", "Shop"]);
     assert_eq!(r.impacts[0].affected[0].repo.as_deref(), Some(TEAM));
+
+    // A breaking change (here a narrowing) names the same consumers in its message, so every
+    // output format shows who it breaks.
+    let r = run(&head, &base, TEAM);
+    let d = &r.findings[0].diagnostic;
+    assert_eq!(d.code, "DS309");
+    assert!(
+        d.message.contains("2 workspaces depend on it")
+            && d.message.contains("`Downstream`")
+            && d.message.contains("via Shop"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]

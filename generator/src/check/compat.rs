@@ -62,8 +62,13 @@ struct Cx<'a, 'm> {
 }
 
 impl Cx<'_, '_> {
-    fn push(&mut self, d: Diagnostic, store: &str, dataset: Option<&str>, element: String) {
+    fn push(&mut self, mut d: Diagnostic, store: &str, dataset: Option<&str>, element: String) {
         let affected = impact::affected(self.hix, store, dataset);
+        // Removals name their sinks and a widening its consumers already; every other breaking
+        // change names the workspaces it breaks, in every output format.
+        if !affected.is_empty() && ![DS301.code, DS302.code, DS310.code].contains(&d.code) {
+            d.message = format!("{}; {}", d.message, impact::summary(&affected));
+        }
         let owner = self
             .hix
             .datastores
