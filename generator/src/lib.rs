@@ -5,6 +5,7 @@
 //! publish, serve) take the model and return values. Diagnostics are data (`diag`), rendered
 //! only at the edge (`cli`).
 
+pub mod broker;
 pub mod cli;
 pub mod diag;
 pub mod fmt;

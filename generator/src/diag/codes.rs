@@ -66,6 +66,7 @@ pub fn all() -> Vec<&'static Code> {
         .iter()
         .copied()
         .chain(crate::lint::rules::ALL.iter().map(|r| r.code))
+        .chain(crate::broker::codes::ALL.iter().copied())
         .collect();
     codes.sort_by_key(|c| c.code);
     codes
