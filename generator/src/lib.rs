@@ -9,6 +9,7 @@ pub mod broker;
 pub mod cli;
 pub mod diag;
 pub mod fmt;
+pub mod graph;
 pub mod lint;
 pub mod load;
 pub mod model;
