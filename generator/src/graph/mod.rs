@@ -35,7 +35,7 @@ pub fn mermaid_focus(graphs: &Graphs, elements: &[Element]) -> String {
 
 use crate::broker::{OnPlatform, Placement};
 use crate::model::index::ModelIndex;
-use crate::model::{Consistency, Priority, Workspace};
+use crate::model::{Consistency, Priority};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -189,20 +189,15 @@ pub fn ingest_key(ix: &ModelIndex, store: &str, dataset: &str) -> String {
 
 /// Build every platform's graph from the placement.
 pub fn build(ix: &ModelIndex, placement: &Placement) -> Graphs {
-    let mut built: Vec<Draft> = placement
-        .platforms
-        .iter()
-        .map(|on| Draft::build(ix, on))
-        .collect();
-    priorities(ix, placement, &mut built);
-    Graphs {
-        platforms: placement
-            .platforms
-            .iter()
-            .zip(built)
-            .map(|(on, d)| d.finish(on))
-            .collect(),
+    let mut seeds: Vec<Vec<(String, String)>> = Vec::with_capacity(placement.platforms.len());
+    let mut platforms: Vec<PlatformGraph> = Vec::with_capacity(placement.platforms.len());
+    for on in &placement.platforms {
+        let mut draft = Draft::build(ix, on);
+        seeds.push(std::mem::take(&mut draft.seeds));
+        platforms.push(draft.finish(on));
     }
+    priorities(ix, &mut platforms, &seeds);
+    Graphs { platforms }
 }
 
 /// A platform graph under construction: nodes by key, edges by key.
@@ -431,71 +426,62 @@ impl Draft {
 /// across platforms from a reader of a primary's merge tables to the primary's ingest node.
 /// Seeds are processed from the highest priority down and each node is assigned once, so the
 /// first priority to reach a node is its highest and the pass is linear.
-fn priorities(ix: &ModelIndex, placement: &Placement, drafts: &mut [Draft]) {
-    let platform_index: HashMap<&str, usize> = placement
-        .platforms
+fn priorities(ix: &ModelIndex, graphs: &mut [PlatformGraph], seeds: &[Vec<(String, String)>]) {
+    let platform_index: HashMap<&str, usize> = graphs
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.platform.name.value.as_str(), i))
-        .collect();
-    // Upstream adjacency per platform: key -> predecessors.
-    let ups: Vec<HashMap<&str, Vec<&str>>> = drafts
-        .iter()
-        .map(|d| {
-            let mut m: HashMap<&str, Vec<&str>> = HashMap::new();
-            for (a, b) in &d.edges {
-                m.entry(b.as_str()).or_default().push(a.as_str());
-            }
-            m
-        })
+        .map(|(i, g)| (g.platform.as_str(), i))
         .collect();
     let priority = |ws: &str| -> Priority {
-        ix.workspaces.get(ws).map_or(
-            Priority::Unknown,
-            |o: &crate::model::index::Owned<Workspace>| o.item.priority.value,
-        )
+        ix.workspaces
+            .get(ws)
+            .map_or(Priority::Unknown, |o| o.item.priority.value)
     };
-    let mut seeds: Vec<(Priority, usize, String)> = Vec::new();
-    for (i, d) in drafts.iter().enumerate() {
-        for (key, ws) in &d.seeds {
-            seeds.push((priority(ws), i, key.clone()));
+    let mut ordered: Vec<(Priority, usize, NodeIndex)> = Vec::new();
+    for (i, (g, s)) in graphs.iter().zip(seeds).enumerate() {
+        for (key, ws) in s {
+            if let Some(n) = g.keys.get(key) {
+                ordered.push((priority(ws), i, *n));
+            }
         }
     }
-    seeds.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| (a.1, &a.2).cmp(&(b.1, &b.2))));
-    let mut assigned: Vec<HashMap<String, Priority>> = vec![HashMap::new(); drafts.len()];
-    let mut stack: Vec<(usize, String)> = Vec::new();
-    for (p, i, key) in seeds {
-        stack.push((i, key));
-        while let Some((i, key)) = stack.pop() {
-            if assigned[i].contains_key(&key) {
+    ordered.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
+    // Cross-platform edges: a primary-sourced ingest node -> the primary's node of that key.
+    let primary_of = |g: &PlatformGraph, n: NodeIndex| -> Option<(usize, NodeIndex)> {
+        let node = &g.graph[n];
+        let Some(Source::Primary { platform }) = &node.source else {
+            return None;
+        };
+        let j = *platform_index.get(platform.as_str())?;
+        Some((j, *graphs[j].keys.get(&node.key)?))
+    };
+    let mut assigned: Vec<Vec<Option<Priority>>> = graphs
+        .iter()
+        .map(|g| vec![None; g.graph.node_count()])
+        .collect();
+    let mut stack: Vec<(usize, NodeIndex)> = Vec::new();
+    for (p, i, n) in ordered {
+        stack.push((i, n));
+        while let Some((i, n)) = stack.pop() {
+            if assigned[i][n.index()].is_some() {
                 continue;
             }
-            assigned[i].insert(key.clone(), p);
-            if let Some(preds) = ups[i].get(key.as_str()) {
-                for pred in preds {
-                    if !assigned[i].contains_key(*pred) {
-                        stack.push((i, (*pred).to_string()));
-                    }
-                }
-            }
-            if let Some(Node {
-                source: Some(Source::Primary { platform }),
-                ..
-            }) = drafts[i].nodes.get(&key)
-            {
-                if let Some(j) = platform_index.get(platform.as_str()) {
-                    if drafts[*j].nodes.contains_key(&key) {
-                        stack.push((*j, key.clone()));
-                    }
-                }
+            assigned[i][n.index()] = Some(p);
+            let g = &graphs[i];
+            stack.extend(
+                g.graph
+                    .neighbors_directed(n, Direction::Incoming)
+                    .filter(|m| assigned[i][m.index()].is_none())
+                    .map(|m| (i, m)),
+            );
+            if let Some(up) = primary_of(g, n) {
+                stack.push(up);
             }
         }
     }
-    for (d, a) in drafts.iter_mut().zip(assigned) {
-        for (key, p) in a {
-            if let Some(n) = d.nodes.get_mut(&key) {
-                n.priority = p;
-            }
+    for (g, a) in graphs.iter_mut().zip(assigned) {
+        for (n, p) in a.into_iter().enumerate() {
+            g.graph[NodeIndex::new(n)].priority = p.unwrap_or(Priority::Unknown);
         }
     }
 }
