@@ -116,6 +116,34 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// The intention graph: one graph per platform of what ingests, exports and transforms.
+    Graph {
+        /// Model directory (default: --model-dir, else the current directory).
+        dir: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        model_dir: Option<PathBuf>,
+        /// Only this platform.
+        #[arg(long, value_name = "PLATFORM")]
+        platform: Option<String>,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+        /// Only the upstream and downstream of `store:S`, `dataset:S/D` or `workspace:W`.
+        #[arg(long, value_name = "ELEMENT")]
+        focus: Option<String>,
+        /// Print the time of each phase (load, lint, placement, graph, render) to stderr.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// The workspaces that depend on a datastore, directly or through transformer chains.
+    Deps {
+        /// A datastore name.
+        store: String,
+        #[arg(long, value_name = "DIR")]
+        model_dir: Option<PathBuf>,
+        /// `human` or `json`.
+        #[arg(long, value_enum, default_value_t = DepsFormat::Human)]
+        format: DepsFormat,
+    },
     /// Write a valid synthetic model of N datasets, for benchmarks.
     Synth {
         #[arg(long)]
@@ -123,6 +151,19 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DepsFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -315,6 +356,25 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             println!("next: dsgen lint {}", dir.display());
             Ok(exit::OK)
         }
+        Command::Graph {
+            dir,
+            model_dir: flag,
+            platform,
+            format,
+            focus,
+            timings,
+        } => graph_command(
+            &model_dir(dir, flag)?,
+            platform.as_deref(),
+            format,
+            focus.as_deref(),
+            timings,
+        ),
+        Command::Deps {
+            store,
+            model_dir: flag,
+            format,
+        } => deps_command(&model_dir(None, flag)?, &store, format),
         Command::Synth { datasets, out: dir } => {
             let stats = synth::write_model(&dir, datasets).map_err(|e| {
                 anyhow::anyhow!("cannot write a synthetic model to `{}`: {e}", dir.display())
@@ -575,4 +635,190 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(&tmp);
         anyhow::anyhow!("cannot replace `{}`: {e}", path.display())
     })
+}
+
+/// Print diagnostics for humans on stderr (graph and deps keep stdout for their own output).
+fn diagnostics_to_stderr(diags: &[Diagnostic], sources: &crate::source::SourceMap) {
+    if diags.is_empty() {
+        return;
+    }
+    let opts = render::Options {
+        path_prefix: String::new(),
+        color: false,
+    };
+    eprint!("{}", render::human(diags, sources, &opts));
+}
+
+/// `dsgen graph`.
+fn graph_command(
+    dir: &Path,
+    platform: Option<&str>,
+    format: GraphFormat,
+    focus: Option<&str>,
+    timings: bool,
+) -> anyhow::Result<u8> {
+    use crate::graph::{self, Element};
+    use std::time::Instant;
+    let element = match focus.map(Element::parse).transpose() {
+        Ok(e) => e,
+        Err(msg) => {
+            eprintln!("dsgen: error: --focus: {msg}");
+            return Ok(exit::USAGE);
+        }
+    };
+    let start = Instant::now();
+    let loaded = crate::load::load_dir(dir)?;
+    let t_load = start.elapsed();
+    let (model, diags) = lint::lint_loaded(loaded);
+    let t_lint = start.elapsed() - t_load;
+    diagnostics_to_stderr(&diags, &model.sources);
+    if verdict(&diags) != exit::OK {
+        return Ok(exit::REJECTED);
+    }
+    let t = Instant::now();
+    let ix = crate::model::index::ModelIndex::new(&model);
+    let placement = crate::broker::place(&model, &ix).placement;
+    let t_place = t.elapsed();
+    let t = Instant::now();
+    let graphs = graph::build(&ix, &placement);
+    let t_graph = t.elapsed();
+    let t = Instant::now();
+    let mut selected: Vec<&graph::PlatformGraph> = graphs.platforms.iter().collect();
+    if let Some(p) = platform {
+        match graphs.platform(p) {
+            Some(g) => selected = vec![g],
+            None => {
+                let mut msg = format!("unknown platform `{p}`");
+                if let Some(s) = crate::diag::did_you_mean(
+                    p,
+                    graphs.platforms.iter().map(|g| g.platform.as_str()),
+                ) {
+                    msg.push_str(&format!("; did you mean `{s}`?"));
+                }
+                eprintln!("dsgen: error: {msg}");
+                return Ok(exit::USAGE);
+            }
+        }
+    }
+    let shown: Vec<graph::PlatformGraph> = match &element {
+        Some(e) => {
+            if let Err(msg) = e.resolve(&ix) {
+                eprintln!("dsgen: error: --focus: {msg}");
+                return Ok(exit::USAGE);
+            }
+            selected
+                .into_iter()
+                .filter_map(|g| graph::focus(g, std::slice::from_ref(e)))
+                .collect()
+        }
+        None => selected.into_iter().cloned().collect(),
+    };
+    let text = match format {
+        GraphFormat::Mermaid => graph::to_mermaid(&shown),
+        GraphFormat::Dot => graph::to_dot(&shown),
+        GraphFormat::Json => serde_json::to_string_pretty(&graph::to_json(&shown))? + "\n",
+    };
+    let t_render = t.elapsed();
+    out(&text)?;
+    if timings {
+        let nodes: usize = graphs.platforms.iter().map(|g| g.graph.node_count()).sum();
+        let edges: usize = graphs.platforms.iter().map(|g| g.graph.edge_count()).sum();
+        eprintln!(
+            "dsgen: timings: load {:.3}s, lint+placement checks {:.3}s, placement {:.3}s, \
+             graph build {:.3}s ({nodes} nodes, {edges} edges), render {:.3}s",
+            t_load.as_secs_f64(),
+            t_lint.as_secs_f64(),
+            t_place.as_secs_f64(),
+            t_graph.as_secs_f64(),
+            t_render.as_secs_f64()
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// `dsgen deps STORE`.
+fn deps_command(dir: &Path, store: &str, format: DepsFormat) -> anyhow::Result<u8> {
+    use crate::model::deps::store_dependents;
+    use crate::model::index::ModelIndex;
+    let loaded = crate::load::load_dir(dir)?;
+    if verdict(&loaded.diagnostics) != exit::OK {
+        let mut diags = loaded.diagnostics;
+        crate::diag::sort(&mut diags, &loaded.model.sources);
+        diagnostics_to_stderr(&diags, &loaded.model.sources);
+        return Ok(exit::REJECTED);
+    }
+    let model = loaded.model;
+    let ix = ModelIndex::new(&model);
+    if !ix.datastores.contains_key(store) {
+        let mut msg = format!("unknown datastore `{store}`");
+        if let Some(s) = crate::diag::did_you_mean(store, ix.datastores.keys().copied()) {
+            msg.push_str(&format!("; did you mean `{s}`?"));
+        }
+        eprintln!("dsgen: error: {msg}");
+        return Ok(exit::USAGE);
+    }
+    let deps = store_dependents(&ix, store);
+    let text = match format {
+        DepsFormat::Json => {
+            let list: Vec<serde_json::Value> = deps
+                .iter()
+                .map(|d| {
+                    let sinks: Vec<serde_json::Value> = d
+                        .sinks
+                        .iter()
+                        .map(|(g, s)| {
+                            serde_json::json!({
+                                "dsg": g.name.value, "store": s.store.value,
+                                "dataset": s.dataset.value,
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({
+                        "workspace": d.workspace.name.value,
+                        "zone": d.team.zone.value,
+                        "team": d.team.name.value,
+                        "priority": d.workspace.priority.value.as_str(),
+                        "direct": d.is_direct(),
+                        "via": d.via,
+                        "sinks": sinks,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&serde_json::json!({
+                "store": store,
+                "dependents": list,
+            }))? + "\n"
+        }
+        DepsFormat::Human => {
+            let mut text = String::new();
+            if deps.is_empty() {
+                text.push_str(&format!("no workspace depends on `{store}`\n"));
+            }
+            for d in &deps {
+                let how = if d.is_direct() {
+                    "direct".to_string()
+                } else {
+                    format!("via {}", d.via.join(" -> "))
+                };
+                let sinks: Vec<String> = d
+                    .sinks
+                    .iter()
+                    .map(|(g, s)| {
+                        format!("{}: {}/{}", g.name.value, s.store.value, s.dataset.value)
+                    })
+                    .collect();
+                text.push_str(&format!(
+                    "{}  ({}/{}, priority {})  {how}  [{}]\n",
+                    d.workspace.name.value,
+                    d.team.zone.value,
+                    d.team.name.value,
+                    d.workspace.priority.value.as_str(),
+                    sinks.join(", ")
+                ));
+            }
+            text
+        }
+    };
+    out(&text)?;
+    Ok(exit::OK)
 }

@@ -5,10 +5,12 @@
 //! publish, serve) take the model and return values. Diagnostics are data (`diag`), rendered
 //! only at the edge (`cli`).
 
+pub mod broker;
 pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod fmt;
+pub mod graph;
 pub mod lint;
 pub mod load;
 pub mod model;

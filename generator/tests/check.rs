@@ -143,6 +143,8 @@ const STEP1: &str = r#"ecosystem "Acme" {
   zone "EU" { repo = "github:acme/eu@main" }
   zone "USA" { repo = "github:acme/usa@main" }
 }
+
+platform "Lake" { target = "legacy" }
 "#;
 const EU_ZONE: &str = r#"governance_zone "EU" {
   team "ParisTeam" { repo = "github:acme/paris@main" }
@@ -172,6 +174,7 @@ const NY_TEAM: &str = r#"team "USA" "NYTeam" {
   workspace "Reporting" {
     container = "platform_managed"
     dsg "Live" {
+      platform = "Lake"
       sink "Sales" "orders" {}
     }
   }

@@ -19,6 +19,7 @@ fn model(items: &str, extra: &str, spare_sink: bool, sink_opts: &str) -> String 
   live_repo   = "github:t/eco@live"
   zone "Z" {{ repo = "github:t/zone@main" }}
 }}
+platform "Lake" {{ target = "legacy" }}
 governance_zone "Z" {{
   team "T" {{ repo = "{TEAM}" }}
 }}
@@ -53,6 +54,7 @@ team "Z" "T" {{
   workspace "Downstream" {{
     container = "platform_managed"
     dsg "Main" {{
+      platform = "Lake"
       sink "Derived" "d" {{}}
     }}
   }}

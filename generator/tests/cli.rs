@@ -205,3 +205,201 @@ fn secrets_never_reach_any_output() {
         );
     }
 }
+
+fn acme() -> String {
+    repo_root()
+        .join("examples/acme")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn graph_formats_platform_and_focus() {
+    let acme = acme();
+    let o = dsgen(&["graph", &acme], &repo_root());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("flowchart LR\n"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("subgraph p0[\"AwsLake (aws)\"]"));
+
+    let o = dsgen(&["graph", &acme, "--format", "dot"], &repo_root());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("digraph dsgen {"));
+
+    let o = dsgen(
+        &[
+            "graph",
+            "--model-dir",
+            &acme,
+            "--format",
+            "json",
+            "--platform",
+            "YellowLive",
+        ],
+        &repo_root(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let platforms = v["platforms"].as_array().unwrap();
+    assert_eq!(platforms.len(), 1);
+    assert_eq!(platforms[0]["name"], "YellowLive");
+
+    // Focus on a dataset: only its upstream and downstream, on the platforms that have it.
+    let o = dsgen(
+        &[
+            "graph",
+            &acme,
+            "--format",
+            "json",
+            "--focus",
+            "dataset:EU_Shop/orders",
+        ],
+        &repo_root(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let platforms = v["platforms"].as_array().unwrap();
+    assert_eq!(platforms.len(), 1);
+    let keys: Vec<&str> = platforms[0]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["export/EUAnalyticsSQL/EU_Shop/orders", "ingest/EU_Shop"]
+    );
+
+    let o = dsgen(
+        &[
+            "graph",
+            &acme,
+            "--focus",
+            "workspace:ChurnModel",
+            "--timings",
+        ],
+        &repo_root(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("ingest/US_Customers"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("EU_Shop"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("graph build"), "{}", stderr(&o));
+}
+
+#[test]
+fn graph_rejects_unknown_names_and_broken_models() {
+    let acme = acme();
+    let o = dsgen(&["graph", &acme, "--platform", "YelowLive"], &repo_root());
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("unknown platform `YelowLive`; did you mean `YellowLive`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = dsgen(
+        &["graph", &acme, "--focus", "store:US_Custmers"],
+        &repo_root(),
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("unknown datastore `US_Custmers`; did you mean `US_Customers`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = dsgen(
+        &["graph", &acme, "--focus", "dataset:EU_Shop/order"],
+        &repo_root(),
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("did you mean `orders`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = dsgen(&["graph", &acme, "--focus", "table:X"], &repo_root());
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("is not an element"), "{}", stderr(&o));
+    let o = dsgen(&["graph", &acme, "--format", "svg"], &repo_root());
+    assert_eq!(code(&o), 2);
+
+    let dir = tempfile::tempdir().unwrap();
+    broken_model(dir.path());
+    let o = dsgen(&["graph"], dir.path());
+    assert_eq!(code(&o), 1);
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("error[DS003]"), "{}", stderr(&o));
+
+    let rejected = repo_root().join("generator/tests/fixtures/graph/policy_rejections");
+    let o = dsgen(&["graph", rejected.to_str().unwrap()], &repo_root());
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("error[DS407]"), "{}", stderr(&o));
+    let o = dsgen(&["lint", rejected.to_str().unwrap()], &repo_root());
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("error[DS408]"), "{}", stdout(&o));
+
+    let o = dsgen(&["graph", "no/such/dir"], dir.path());
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn deps_lists_dependents_through_transformers() {
+    let acme = acme();
+    let o = dsgen(
+        &["deps", "US_Customers", "--model-dir", &acme],
+        &repo_root(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(lines[0].starts_with(
+        "ChurnModel  (Research/Science, priority low)  via MaskCustomers -> CustomerFeatures"
+    ));
+    assert!(lines[2].contains("FinanceReports") && lines[2].contains("direct"));
+
+    let o = dsgen(
+        &[
+            "deps",
+            "US_Customers",
+            "--model-dir",
+            &acme,
+            "--format",
+            "json",
+        ],
+        &repo_root(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["store"], "US_Customers");
+    let deps = v["dependents"].as_array().unwrap();
+    assert_eq!(deps[0]["workspace"], "ChurnModel");
+    assert_eq!(deps[0]["direct"], false);
+    assert_eq!(deps[0]["via"][1], "CustomerFeatures");
+
+    let o = dsgen(&["deps", "Sandbox", "--model-dir", &acme], &repo_root());
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("unknown datastore `Sandbox`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = dsgen(&["deps", "US_Order", "--model-dir", &acme], &repo_root());
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("did you mean `US_Orders`?"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = dsgen(
+        &["deps", "Customer_Features", "--model-dir", &acme],
+        &repo_root(),
+    );
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).starts_with("ChurnModel"), "{}", stdout(&o));
+
+    let dir = tempfile::tempdir().unwrap();
+    broken_model(dir.path());
+    let o = dsgen(&["deps", "Orders"], dir.path());
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("error[DS003]"), "{}", stderr(&o));
+}

@@ -1,4 +1,4 @@
-//! Model lint: the DS1xx rules over a loaded model.
+//! Model lint: the DS1xx rules over a loaded model, plus placement's DS4xx checks.
 //!
 //! Each rule lives in its own file under `rules/` with its documented code; `rules::ALL` is the
 //! registry. A rule reads the model through the shared [`LintContext`] and pushes diagnostics;
@@ -24,20 +24,29 @@ pub struct Rule {
     pub check: fn(&LintContext, &mut Vec<Diagnostic>),
 }
 
-/// Run every lint rule (unsorted; callers sort with `diag::sort`).
+/// Run every lint rule and placement (DS4xx, `broker`), unsorted; callers sort with
+/// `diag::sort`. Placement runs here so that everything that lints a model (`dsgen lint`, the
+/// merge gate's lint of head) also checks where its dataset groups run.
 pub fn lint(model: &Model) -> Vec<Diagnostic> {
     let cx = LintContext {
         model,
         index: ModelIndex::new(model),
     };
-    rules::ALL
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let mut out = Vec::new();
-            (rule.check)(&cx, &mut out);
-            out
-        })
-        .collect()
+    let (mut diags, placement) = rayon::join(
+        || {
+            rules::ALL
+                .par_iter()
+                .flat_map_iter(|rule| {
+                    let mut out = Vec::new();
+                    (rule.check)(&cx, &mut out);
+                    out
+                })
+                .collect::<Vec<_>>()
+        },
+        || crate::broker::place(model, &cx.index).diagnostics,
+    );
+    diags.extend(placement);
+    diags
 }
 
 /// Load a directory, lint it and sort everything: what `dsgen lint` reports.
