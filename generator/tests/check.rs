@@ -396,6 +396,21 @@ fn widening_is_a_warning_naming_consumers_and_exit_0() {
         );
         assert_eq!(code(&o), 0, "{format}");
         assert!(stdout(&o).contains(needle), "{format}: {}", stdout(&o));
+        if format == "markdown" {
+            // The summary draws what the change touches: the widened dataset's path to its
+            // consumer on the platform where it runs.
+            let md = stdout(&o);
+            let graph = md
+                .split("### What the change touches")
+                .nth(1)
+                .unwrap_or_else(|| panic!("no graph section: {md}"));
+            assert!(graph.contains("```mermaid"), "{graph}");
+            assert!(graph.contains("Lake (legacy)"), "{graph}");
+            assert!(
+                graph.contains("export/platform_managed/Sales/orders"),
+                "{graph}"
+            );
+        }
     }
 }
 

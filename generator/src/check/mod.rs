@@ -54,6 +54,8 @@ pub struct CheckReport {
     pub source_repo: String,
     /// No model at base: this change creates the ecosystem.
     pub initial_check_in: bool,
+    /// The head revision's model, for what is drawn from it (the Markdown summary's graph).
+    pub head: crate::model::Model,
 }
 
 impl CheckReport {
@@ -158,6 +160,7 @@ pub fn check(revisions: Revisions, source: &str, labels: &Labels) -> CheckReport
         impacts,
         source_repo: source.to_string(),
         initial_check_in: initial,
+        head: head_model,
     }
 }
 

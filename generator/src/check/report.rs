@@ -1,9 +1,19 @@
 //! The Markdown summary of a check, for `$GITHUB_STEP_SUMMARY` and pull-request comments:
-//! the verdict, findings grouped by the repository that owns them, affected consumers.
+//! the verdict, findings grouped by the repository that owns them, affected consumers, and the
+//! part of the head's intention graph that the change touches (Mermaid).
 
+use super::diff::{Diff, ElementId};
 use super::CheckReport;
 use crate::diag::{counts, Severity};
-use std::collections::BTreeMap;
+use crate::graph::Element;
+use crate::model::index::ModelIndex;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Changed elements beyond which the summary does not draw the graph (it would be the whole
+/// model, and too large for a comment).
+const MAX_DRAWN: usize = 40;
+/// Longest Mermaid text put in the summary.
+const MAX_MERMAID: usize = 30_000;
 
 /// Rows per table beyond which findings are counted, not listed (a comment holds 65536 chars).
 const MAX_ROWS: usize = 200;
@@ -114,6 +124,67 @@ pub fn markdown(report: &CheckReport) -> String {
         if rows > MAX_ROWS {
             out.push_str(&format!("\n…and {} more not shown.\n", rows - MAX_ROWS));
         }
+    }
+    if !report.initial_check_in {
+        out.push_str(&graph_section(report));
+    }
+    out
+}
+
+/// The stores, datasets and workspaces a change touches, as the graph names them.
+pub fn graph_elements(diff: &Diff) -> Vec<Element> {
+    let mut out = BTreeSet::new();
+    for c in &diff.changes {
+        let e = match &c.id {
+            ElementId::Datastore(s) => Element::Store(s.clone()),
+            ElementId::Dataset(s, d) | ElementId::Column(s, d, _) => {
+                Element::Dataset(s.clone(), d.clone())
+            }
+            ElementId::Workspace(w)
+            | ElementId::Dsg(w, _)
+            | ElementId::Sink(w, ..)
+            | ElementId::Transformer(w)
+            | ElementId::Assign(w, ..) => Element::Workspace(w.clone()),
+            _ => continue,
+        };
+        out.insert(e);
+    }
+    out.into_iter().collect()
+}
+
+/// "What the change touches": the upstream and downstream of every changed store, dataset and
+/// workspace in the head's intention graph, on every platform where they run.
+fn graph_section(report: &CheckReport) -> String {
+    let elements = graph_elements(&report.diff);
+    if elements.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n### What the change touches\n\n");
+    if elements.len() > MAX_DRAWN {
+        out.push_str(&format!(
+            "{} stores, datasets and workspaces changed: too many to draw here; run `dsgen graph --focus ELEMENT` for one of them.\n",
+            elements.len()
+        ));
+        return out;
+    }
+    let ix = ModelIndex::new(&report.head);
+    let placement = crate::broker::place(&report.head, &ix).placement;
+    let graphs = crate::graph::build(&ix, &placement);
+    let mermaid = crate::graph::mermaid_focus(&graphs, &elements);
+    if !mermaid.contains("subgraph") {
+        out.push_str("None of the changed elements runs on a platform (nothing is placed).\n");
+    } else if mermaid.len() > MAX_MERMAID {
+        out.push_str(&format!(
+            "The sub-graph is too large to show here ({} characters of Mermaid); run `dsgen graph --focus ELEMENT`.\n",
+            mermaid.len()
+        ));
+    } else {
+        out.push_str("```mermaid\n");
+        out.push_str(&mermaid);
+        if !mermaid.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str("```\n");
     }
     out
 }

@@ -8,7 +8,7 @@
 
 use super::index::ModelIndex;
 use super::{DatasetGroup, Sink, Team, Workspace};
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A workspace that depends on the queried store or dataset.
 #[derive(Debug, Clone)]
@@ -57,29 +57,31 @@ fn walk<'m>(ix: &ModelIndex<'m>, store: &str, dataset: Option<&str>) -> Vec<Depe
         };
         // Group this store's sinks by workspace, keeping model order within a workspace.
         let mut found: Vec<Dependent<'m>> = Vec::new();
+        let mut slot: HashMap<&'m str, usize> = HashMap::new();
         for &(ws, dsg, sink) in sinks {
             if dataset.as_deref().is_some_and(|d| d != sink.dataset.value) {
                 continue;
             }
             let name = ws.name.value.as_str();
-            if seen_ws.contains(name) && !found.iter().any(|d| d.workspace.name.value == name) {
+            if let Some(&i) = slot.get(name) {
+                found[i].sinks.push((dsg, sink));
                 continue;
             }
-            match found.iter_mut().find(|d| d.workspace.name.value == name) {
-                Some(d) => d.sinks.push((dsg, sink)),
-                None => {
-                    let Some(owned) = ix.workspaces.get(name) else {
-                        continue;
-                    };
-                    seen_ws.insert(name);
-                    found.push(Dependent {
-                        workspace: ws,
-                        team: owned.team,
-                        via: via.clone(),
-                        sinks: vec![(dsg, sink)],
-                    });
-                }
+            // Reported already, through a shorter chain.
+            if seen_ws.contains(name) {
+                continue;
             }
+            let Some(owned) = ix.workspaces.get(name) else {
+                continue;
+            };
+            seen_ws.insert(name);
+            slot.insert(name, found.len());
+            found.push(Dependent {
+                workspace: ws,
+                team: owned.team,
+                via: via.clone(),
+                sinks: vec![(dsg, sink)],
+            });
         }
         for d in &found {
             if let Some(t) = &d.workspace.transformer {
