@@ -706,10 +706,29 @@ fn graph_command(
                 eprintln!("dsgen: error: --focus: {msg}");
                 return Ok(exit::USAGE);
             }
-            selected
+            let shown: Vec<_> = selected
                 .into_iter()
                 .filter_map(|g| graph::focus(g, std::slice::from_ref(e)))
-                .collect()
+                .collect();
+            if shown.is_empty() {
+                // Say why the output is empty, and where the element does run.
+                let elsewhere: Vec<&str> = graphs
+                    .platforms
+                    .iter()
+                    .filter(|g| graph::focus(g, std::slice::from_ref(e)).is_some())
+                    .map(|g| g.platform.as_str())
+                    .collect();
+                let focus = focus.unwrap_or_default();
+                if elsewhere.is_empty() {
+                    eprintln!("dsgen: note: `{focus}` runs on no platform (nothing places it)");
+                } else {
+                    eprintln!(
+                        "dsgen: note: `{focus}` is not on the selected platform; it runs on: {}",
+                        elsewhere.join(", ")
+                    );
+                }
+            }
+            shown
         }
         None => selected.into_iter().cloned().collect(),
     };

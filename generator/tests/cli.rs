@@ -284,6 +284,25 @@ fn graph_formats_platform_and_focus() {
     assert!(stdout(&o).contains("ingest/US_Customers"), "{}", stdout(&o));
     assert!(!stdout(&o).contains("EU_Shop"), "{}", stdout(&o));
     assert!(stderr(&o).contains("graph build"), "{}", stderr(&o));
+
+    // A focus that is not on the selected platform says where it does run.
+    let o = dsgen(
+        &[
+            "graph",
+            &acme,
+            "--platform",
+            "YellowLive",
+            "--focus",
+            "dataset:US_Orders/orders",
+        ],
+        &repo_root(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not on the selected platform; it runs on: AwsLake, OnPremLegacy"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
