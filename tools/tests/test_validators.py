@@ -41,12 +41,15 @@ class ConnectorValidator(unittest.TestCase):
         p = run("validate_connectors.py", str(FIX / "connectors" / "good"))
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         got = lines_by_file(p.stdout)
-        for f in (FIX / "connectors" / "good" / "connect").glob("*.json"):
+        for f in [*(FIX / "connectors" / "good" / "connect").glob("*.json"), *(FIX / "connectors" / "good" / "strimzi").glob("*.yaml")]:
             self.assertIn(f.stem, got, p.stdout)
         for stem in ("pg-orders", "mysql-shop", "sqlserver-ledger", "oracle-billing", "db2-stock"):
             self.assertTrue(got[stem].startswith("ok "), got[stem])
             self.assertIn("[Debezium validateAllFields]", got[stem])
         self.assertTrue(got["file-sink-audit"].startswith("ok "), got["file-sink-audit"])
+        # the Strimzi form of a connector: spec.class + spec.config
+        self.assertTrue(got["kafkaconnector-pg-orders"].startswith("ok "), got["kafkaconnector-pg-orders"])
+        self.assertIn("KafkaConnector pg-orders (io.debezium.connector.postgresql.PostgresConnector) [Debezium", got["kafkaconnector-pg-orders"])
         # a class without a jar is never passed silently: a loud SKIP naming the reason
         self.assertTrue(got["jdbc-sink-merge"].startswith("SKIP "), got["jdbc-sink-merge"])
         self.assertIn("CANNOT VALIDATE", got["jdbc-sink-merge"])
@@ -59,6 +62,7 @@ class ConnectorValidator(unittest.TestCase):
         expected.pop("_doc")
         got = lines_by_file(p.stdout)
         files = {f.stem for f in (FIX / "connectors" / "bad" / "connect").glob("*.json")}
+        files |= {f.stem for f in (FIX / "connectors" / "bad" / "strimzi").glob("*.yaml")}
         self.assertEqual(files, set(expected), "every bad fixture needs an expectation")
         for stem, props in expected.items():
             self.assertIn(stem, got, p.stdout)
@@ -107,6 +111,29 @@ class K8sValidator(unittest.TestCase):
         p = run("validate_k8s.py", "--schemas", str(FIX / "no-such-dir"), str(FIX / "k8s" / "good"))
         self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
         self.assertIn("CANNOT START", p.stderr)
+
+
+class PostgresCdcEndToEnd(unittest.TestCase):
+    """A real PostgreSQL cluster and the embedded Debezium engine (about 20 s each)."""
+
+    def test_declared_table_captured_and_undeclared_not(self):
+        cfg = FIX / "pg-e2e" / "pg-e2e-orders.json"
+        p = run("pg_cdc_e2e.py", "--config", str(cfg), "--undeclared-table", "public.customers")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("ok   ", p.stdout)
+        self.assertIn("change events for exactly ['public.orders']; none for public.customers", p.stdout)
+        self.assertRegex(p.stdout, r"events for public\.orders: \{[^}]*'c': 1[^}]*'d': 1[^}]*'u': 1")
+
+    def test_mismatch_between_config_and_declared_tables_fails(self):
+        # the config captures orders and order_lines; the harness is told that orders and
+        # refunds are declared and order_lines is not: both directions must be reported
+        cfg = FIX / "pg-e2e" / "pg-e2e-mismatch.json"
+        p = run("pg_cdc_e2e.py", "--config", str(cfg), "--table", "public.orders", "--table", "public.refunds",
+                "--undeclared-table", "public.order_lines", "--event-timeout", "8")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("declared table public.refunds: no c/u/d events", p.stdout)
+        self.assertIn("events for a table the config does not declare: public.order_lines", p.stdout)
+        self.assertNotIn("declared table public.orders:", p.stdout)
 
 
 if __name__ == "__main__":
