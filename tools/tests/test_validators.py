@@ -80,6 +80,12 @@ class ConnectorValidator(unittest.TestCase):
         self.assertIn("FAIL ", p.stdout)
         self.assertIn("CANNOT VALIDATE", p.stdout)
 
+    def test_missing_jars_fail_loudly(self):
+        empty = FIX / "connectors" / "good" / "empty-dir"
+        p = run("validate_connectors.py", "--jars", str(empty), str(FIX / "connectors" / "good"))
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("CANNOT START", p.stderr)
+
     def test_no_configs_found_is_a_failure(self):
         p = run("validate_connectors.py", str(FIX / "connectors" / "good" / "empty-dir"))
         self.assertNotEqual(p.returncode, 0, p.stdout + p.stderr)
