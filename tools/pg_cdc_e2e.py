@@ -17,7 +17,8 @@ Usage: pg_cdc_e2e.py --config FILE [--table SCHEMA.TABLE ...] [--undeclared-tabl
 3. Runs the config in pydbzengine's embedded Debezium engine: no Kafka, offsets in a file in the
    temp dir. The config's `database.hostname/port/user/password` are overridden with the
    cluster's, `database.sslmode` with `disable`; `key.converter*`/`value.converter*` are dropped
-   (the engine emits JSON); other config-provider placeholders get dummy values. Every override is
+   (the engine emits JSON), so are `transforms*`/`predicates*` (the harness reads Debezium's
+   change-event envelope; SMTs are checked by validate_connectors.py); other config-provider placeholders get dummy values. Every override is
    printed.
 4. Once the replication slot is active, inserts, updates and deletes a row in the undeclared table,
    then in each declared table, and waits for the declared tables' create/update/delete events.
@@ -170,6 +171,9 @@ def engine_properties(config: dict[str, str], cluster: Cluster, workdir: Path) -
     for k, v in config.items():
         if k.startswith(("key.converter", "value.converter")):
             log(f"dropped {k} (the embedded engine emits JSON)")
+            continue
+        if k.startswith(("transforms", "predicates")):
+            log(f"dropped {k} (the harness reads Debezium's own change-event envelope)")
             continue
         if PLACEHOLDER.search(v) and not k.startswith("database."):
             log(f"{k}: config-provider placeholder replaced by a dummy value")
