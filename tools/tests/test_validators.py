@@ -80,6 +80,11 @@ class ConnectorValidator(unittest.TestCase):
         self.assertIn("FAIL ", p.stdout)
         self.assertIn("CANNOT VALIDATE", p.stdout)
 
+    def test_fail_on_skip(self):
+        p = run("validate_connectors.py", "--fail-on-skip", str(FIX / "connectors" / "good"))
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("could not be validated (--fail-on-skip)", p.stdout)
+
     def test_missing_jars_fail_loudly(self):
         empty = FIX / "connectors" / "good" / "empty-dir"
         p = run("validate_connectors.py", "--jars", str(empty), str(FIX / "connectors" / "good"))
