@@ -21,9 +21,9 @@ use utoipa_axum::routes;
 
 pub const REVISION_HEADER: &str = "x-dsgen-revision";
 /// Page size when `limit` is not given.
-pub const DEFAULT_LIMIT: u64 = 100;
+pub const DEFAULT_LIMIT: i64 = 100;
 /// Largest `limit` accepted.
-pub const MAX_LIMIT: u64 = 1000;
+pub const MAX_LIMIT: i64 = 1000;
 
 type St = State<Arc<AppState>>;
 
@@ -81,10 +81,10 @@ fn not_found(snap: &Snapshot, what: &str, name: &str) -> Response {
 pub struct Pagination {
     /// Page size, 1 to 1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
-    pub limit: Option<u64>,
+    pub limit: Option<i32>,
     /// Items to skip (default 0).
     #[param(minimum = 0)]
-    pub offset: Option<u64>,
+    pub offset: Option<i32>,
 }
 
 fn pagination(
@@ -92,7 +92,7 @@ fn pagination(
     q: Result<Query<Pagination>, QueryRejection>,
 ) -> Result<(usize, usize), Box<Response>> {
     let Query(p) = q.map_err(|e| Box::new(error(StatusCode::BAD_REQUEST, snap, e.body_text())))?;
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
+    let limit = p.limit.map_or(DEFAULT_LIMIT, i64::from);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(Box::new(error(
             StatusCode::BAD_REQUEST,
@@ -100,7 +100,16 @@ fn pagination(
             format!("limit must be between 1 and {MAX_LIMIT}"),
         )));
     }
-    let offset = usize::try_from(p.offset.unwrap_or(0)).unwrap_or(usize::MAX);
+    let offset = match usize::try_from(p.offset.unwrap_or(0)) {
+        Ok(o) => o,
+        Err(_) => {
+            return Err(Box::new(error(
+                StatusCode::BAD_REQUEST,
+                snap,
+                "offset must not be negative",
+            )))
+        }
+    };
     Ok((offset, limit as usize))
 }
 

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// The query commands.
-#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     ListWorkspaces,
@@ -34,15 +34,45 @@ impl Command {
     }
 }
 
-/// `{"command": ..., "params": {...}}`. Parameters by command: `get_workspace`:
-/// `workspace_name`; `get_dataset`: `store_name`, `dataset_name`; `get_datastore` and
-/// `get_dependencies`: `store_name`; `get_team`: `governance_zone`, `team_name`; the list
-/// commands take none. Every parameter is a string.
+/// `{"command": ..., "params": {...}}`: DataSurface's query. Every parameter is a string;
+/// other members of `params` are ignored.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct QueryRequest {
-    pub command: Command,
-    #[schema(value_type = Object)]
-    pub params: Map<String, Value>,
+#[serde(tag = "command", content = "params", rename_all = "snake_case")]
+pub enum QueryRequest {
+    ListWorkspaces(NoParams),
+    GetWorkspace(WorkspaceParams),
+    GetDataset(DatasetParams),
+    ListDatastores(NoParams),
+    GetDatastore(StoreParams),
+    ListTeams(NoParams),
+    GetTeam(TeamParams),
+    GetDependencies(StoreParams),
+}
+
+/// The list commands take no parameters.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoParams {}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkspaceParams {
+    pub workspace_name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DatasetParams {
+    pub store_name: String,
+    pub dataset_name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreParams {
+    pub store_name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamParams {
+    pub governance_zone: String,
+    pub team_name: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
