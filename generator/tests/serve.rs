@@ -821,3 +821,34 @@ fn start_up_errors_exit_with_the_documented_codes() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error"));
 }
+
+#[test]
+fn a_directory_revision_is_the_sha256_of_the_canonical_text() {
+    use sha2::{Digest, Sha256};
+    for dir in ["examples/acme", "examples/quickstart"] {
+        let loaded = dsgen::load::load_dir(&repo_root().join(dir)).unwrap();
+        let text = dsgen::model::canonical::canonical_text(&loaded.model);
+        let hex: String = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            serve::content_revision(&loaded.model),
+            format!("sha256:{hex}"),
+            "{dir}"
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    dsgen::synth::write_model(tmp.path(), 300).unwrap();
+    let loaded = dsgen::load::load_dir(tmp.path()).unwrap();
+    assert!(loaded.model.teams.len() > 2);
+    let text = dsgen::model::canonical::canonical_text(&loaded.model);
+    let hex: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        serve::content_revision(&loaded.model),
+        format!("sha256:{hex}")
+    );
+}
