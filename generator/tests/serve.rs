@@ -361,6 +361,29 @@ async fn datasurface_query_commands_and_errors() {
 }
 
 #[tokio::test]
+async fn cors_is_off() {
+    let st = acme_state();
+    for method in ["GET", "OPTIONS"] {
+        let req = Request::builder()
+            .method(method)
+            .uri("/api/v1/zones")
+            .header("origin", "https://evil.example")
+            .header("access-control-request-method", "GET")
+            .body(Body::empty())
+            .unwrap();
+        let resp = serve::router(st.clone()).oneshot(req).await.unwrap();
+        assert!(
+            !resp
+                .headers()
+                .keys()
+                .any(|k| k.as_str().starts_with("access-control-")),
+            "{method}: {:?}",
+            resp.headers()
+        );
+    }
+}
+
+#[tokio::test]
 async fn openapi_documents_every_route() {
     let st = acme_state();
     let (status, _, doc) = call(&st, "GET", "/openapi.json", "").await;
@@ -414,6 +437,9 @@ async fn openapi_documents_every_route() {
 struct Server {
     child: Child,
     addr: String,
+    /// The server's stderr (its log).
+    log: PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 impl Drop for Server {
@@ -424,13 +450,15 @@ impl Drop for Server {
 }
 
 fn start(args: &[&str]) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("stderr.log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_dsgen"))
         .arg("serve")
         .args(["--addr", "127.0.0.1:0"])
         .args(args)
-        .env("DSGEN_LOG", "warn")
+        .env("DSGEN_LOG", "info")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .expect("spawn dsgen serve");
     let mut line = String::new();
@@ -443,7 +471,12 @@ fn start(args: &[&str]) -> Server {
         .unwrap_or_else(|| panic!("unexpected first line `{line}`"))
         .to_string();
     assert!(addr.starts_with("127.0.0.1:"), "{addr}");
-    Server { child, addr }
+    Server {
+        child,
+        addr,
+        log,
+        _dir: dir,
+    }
 }
 
 /// A minimal HTTP/1.1 exchange: (status, revision header, body).
@@ -640,6 +673,18 @@ fn the_binary_serves_every_endpoint_without_secrets_and_stops_on_sigterm() {
     );
     assert_eq!(status, 404);
     assert!(v["error"].is_string());
+
+    // One access-log line per request: method, path, status, latency.
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("path=/api/query") && l.contains("status=404"))
+        .unwrap_or_else(|| panic!("no access-log line for the 404 query: {log}"));
+    assert!(
+        line.contains("method=POST") && line.contains("latency_us="),
+        "{line}"
+    );
+    assert!(log.lines().filter(|l| l.contains("dsgen::access")).count() >= bodies.len());
 
     // SIGTERM: a graceful stop, exit 0.
     let mut server = server;

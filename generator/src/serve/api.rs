@@ -13,7 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::sync::Arc;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -168,7 +167,7 @@ pub struct GraphResponse {
     /// `dsgen graph --format json --platform P`: `{"version", "platforms": [one graph]}`, see
     /// docs/graph.md.
     #[schema(value_type = Object)]
-    pub graph: Arc<Value>,
+    pub graph: Arc<serde_json::value::RawValue>,
 }
 
 /// The last revision that failed to load (it is not served).

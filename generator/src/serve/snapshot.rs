@@ -6,7 +6,7 @@ use super::views::{self, DiagnosticView};
 use crate::diag::Diagnostic;
 use crate::model::index::ModelIndex;
 use crate::model::Model;
-use serde_json::Value;
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
@@ -48,8 +48,9 @@ pub struct Snapshot {
     workspaces: Vec<(u32, u32)>,
     /// Platform positions, sorted by name.
     platforms: Vec<u32>,
-    /// Each platform's graph JSON (`graph::to_json` of that platform), built on first use.
-    graphs: OnceLock<BTreeMap<String, Arc<Value>>>,
+    /// Each platform's graph JSON (`graph::to_json` of that platform), built on first use and
+    /// kept serialized (a 100k-dataset graph is ~20 MB of text, several times that as a `Value`).
+    graphs: OnceLock<BTreeMap<String, Arc<RawValue>>>,
 }
 
 /// Positions of `items`, first occurrence of each key only, sorted by key.
@@ -357,7 +358,7 @@ impl Snapshot {
 
     /// One platform's intention graph as `graph::to_json` of that platform alone. Every
     /// platform's graph is built on the first call (placement + graph build) and kept.
-    pub fn graph(&self, platform: &str) -> Option<Arc<Value>> {
+    pub fn graph(&self, platform: &str) -> Option<Arc<RawValue>> {
         let graphs = self.graphs.get_or_init(|| {
             let ix = self.index();
             let placement = crate::broker::place(self.model(), ix).placement;
@@ -365,11 +366,11 @@ impl Snapshot {
             graphs
                 .platforms
                 .iter()
-                .map(|g| {
-                    (
-                        g.platform.clone(),
-                        Arc::new(crate::graph::to_json(std::slice::from_ref(g))),
-                    )
+                .filter_map(|g| {
+                    let json = crate::graph::to_json(std::slice::from_ref(g));
+                    // Serializing a `Value` cannot fail (string keys only).
+                    let raw = serde_json::value::to_raw_value(&json).ok()?;
+                    Some((g.platform.clone(), Arc::from(raw)))
                 })
                 .collect()
         });
