@@ -897,3 +897,43 @@ fn a_directory_revision_is_the_sha256_of_the_canonical_text() {
         format!("sha256:{hex}")
     );
 }
+
+#[tokio::test]
+async fn a_panicking_or_slow_handler_is_answered_and_the_service_keeps_running() {
+    use axum::routing::get;
+    let st = acme_state();
+    let routes = axum::Router::new()
+        .route(
+            "/boom",
+            get(|| async {
+                if std::hint::black_box(true) {
+                    panic!("boom");
+                }
+                "unreachable"
+            }),
+        )
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                "late"
+            }),
+        )
+        .route("/ok", get(|| async { "fine" }));
+    let app = serve::harden(routes, st.clone(), Duration::from_millis(100));
+    let send = |uri: &'static str| {
+        let app = app.clone();
+        async move {
+            let resp = app
+                .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let rev = resp.headers().get("x-dsgen-revision").is_some();
+            (resp.status().as_u16(), rev)
+        }
+    };
+    assert_eq!(send("/boom").await, (500, true));
+    assert_eq!(send("/slow").await, (408, true));
+    assert_eq!(send("/ok").await, (200, true));
+    assert_eq!(send("/boom").await, (500, true));
+}

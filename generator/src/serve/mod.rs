@@ -280,11 +280,9 @@ async fn not_found(State(st): State<Arc<AppState>>) -> Response {
 
 /// The whole service: routes, `/openapi.json`, limits, timeouts, panic catching, access log.
 pub fn router(state: Arc<AppState>) -> axum::Router {
-    use tower_http::catch_panic::CatchPanicLayer;
-    use tower_http::timeout::TimeoutLayer;
     let (routes, doc) = api::routes();
     let doc = Arc::new(doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string()));
-    routes
+    let routes = routes
         .route(
             "/openapi.json",
             axum::routing::get(move || {
@@ -297,11 +295,24 @@ pub fn router(state: Arc<AppState>) -> axum::Router {
                 }
             }),
         )
-        .fallback(not_found)
+        .fallback(not_found);
+    harden(routes, state, REQUEST_TIMEOUT)
+}
+
+/// The layers every route gets: body limit, timeout (408), a panicking handler turned into a
+/// JSON 500 (the server keeps running), the access log and the revision header.
+pub fn harden(
+    routes: axum::Router<Arc<AppState>>,
+    state: Arc<AppState>,
+    timeout: Duration,
+) -> axum::Router {
+    use tower_http::catch_panic::CatchPanicLayer;
+    use tower_http::timeout::TimeoutLayer;
+    routes
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            timeout,
         ))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
