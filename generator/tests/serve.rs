@@ -937,3 +937,32 @@ async fn a_panicking_or_slow_handler_is_answered_and_the_service_keeps_running()
     assert_eq!(send("/ok").await, (200, true));
     assert_eq!(send("/boom").await, (500, true));
 }
+
+#[tokio::test]
+async fn a_swap_leaves_requests_in_flight_on_their_snapshot() {
+    let st = acme_state();
+    let old = st.snapshot();
+    let quickstart = serve::load(
+        &ModelSource::Dir(repo_root().join("examples/quickstart")),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{}", e.summary()));
+    let new_rev = quickstart.revision.clone();
+    assert_ne!(new_rev, old.revision);
+    st.swap(quickstart);
+    // A request that took the old snapshot still answers from it, whole.
+    assert!(old.dataset("Billing_Ledger", "invoices").is_some());
+    assert_eq!(old.counts().datasets, 14);
+    // New requests see the new revision.
+    let (status, h) = get(&st, "/health").await;
+    assert_eq!(status, 200);
+    assert_eq!(h["revision"], json!(new_rev));
+    let (status, _) = get(&st, "/api/v1/datasets/Billing_Ledger/invoices").await;
+    assert_eq!(status, 404);
+    // A rejection is reported without replacing what is served; the next swap clears it.
+    st.reject("abc123".into(), "model.hcl:3: DS104 bad".into());
+    let (_, h) = get(&st, "/health").await;
+    assert_eq!(h["status"], "degraded");
+    assert_eq!(h["revision"], json!(new_rev));
+    assert_eq!(h["last_reload_error"]["revision"], "abc123");
+}
