@@ -416,6 +416,15 @@ async fn openapi_documents_every_route() {
     ] {
         assert!(paths.contains(&p), "{p} missing from {paths:?}");
     }
+    // Every operation documents the revision header on its 200 answer.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            assert!(
+                op["responses"]["200"]["headers"]["X-Dsgen-Revision"].is_object(),
+                "{method} {path}"
+            );
+        }
+    }
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for s in [
         "DatasetView",

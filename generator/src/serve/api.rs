@@ -194,7 +194,7 @@ pub struct Health {
 }
 
 #[utoipa::path(get, path = "/health", tag = "health",
-    responses((status = 200, description = "The served revision", body = Health)))]
+    responses((status = 200, description = "The served revision", body = Health, headers(("X-Dsgen-Revision" = String, description = "The revision answered from")))))]
 async fn health(State(st): St) -> Response {
     let snap = st.snapshot();
     let (watching, last) = st.reload_status();
@@ -211,7 +211,7 @@ async fn health(State(st): St) -> Response {
 macro_rules! list_handler {
     ($fn:ident, $path:literal, $tag:literal, $list:ident, $count:ident, $page:ident) => {
         #[utoipa::path(get, path = $path, tag = $tag, params(Pagination), responses(
-                            (status = 200, description = "One page, sorted by name", body = $list),
+                            (status = 200, description = "One page, sorted by name", body = $list, headers(("X-Dsgen-Revision" = String, description = "The revision answered from"))),
                             (status = 400, description = "Bad limit or offset", body = ErrorBody),
                         ))]
         async fn $fn(State(st): St, q: Result<Query<Pagination>, QueryRejection>) -> Response {
@@ -282,7 +282,7 @@ list_handler!(
 
 #[utoipa::path(get, path = "/api/v1/diagnostics", tag = "diagnostics", params(Pagination),
     responses(
-        (status = 200, description = "Warnings and infos of the served revision, in report order", body = DiagnosticList),
+        (status = 200, description = "Warnings and infos of the served revision, in report order", body = DiagnosticList, headers(("X-Dsgen-Revision" = String, description = "The revision answered from"))),
         (status = 400, description = "Bad limit or offset", body = ErrorBody),
     ))]
 async fn diagnostics(State(st): St, q: Result<Query<Pagination>, QueryRejection>) -> Response {
@@ -314,7 +314,7 @@ macro_rules! item_handler {
         #[utoipa::path(get, path = $path, tag = $tag,
                             params(($param = String, Path, description = "Name, percent-encoded")),
                             responses(
-                                (status = 200, description = "The element", body = $resp),
+                                (status = 200, description = "The element", body = $resp, headers(("X-Dsgen-Revision" = String, description = "The revision answered from"))),
                                 (status = 404, description = "No such element", body = ErrorBody),
                             ))]
         async fn $fn(State(st): St, p: Result<Path<String>, PathRejection>) -> Response {
@@ -382,7 +382,7 @@ item_handler!(
     params(("zone" = String, Path, description = "Zone name, percent-encoded"),
            ("team" = String, Path, description = "Team name, percent-encoded")),
     responses(
-        (status = 200, description = "The team's definition", body = TeamResponse),
+        (status = 200, description = "The team's definition", body = TeamResponse, headers(("X-Dsgen-Revision" = String, description = "The revision answered from"))),
         (status = 404, description = "No such team", body = ErrorBody),
     ))]
 async fn get_team(State(st): St, p: Result<Path<(String, String)>, PathRejection>) -> Response {
@@ -408,7 +408,7 @@ async fn get_team(State(st): St, p: Result<Path<(String, String)>, PathRejection
     params(("store" = String, Path, description = "Datastore name, percent-encoded"),
            ("dataset" = String, Path, description = "Dataset name, percent-encoded")),
     responses(
-        (status = 200, description = "The dataset and its schema", body = DatasetResponse),
+        (status = 200, description = "The dataset and its schema", body = DatasetResponse, headers(("X-Dsgen-Revision" = String, description = "The revision answered from"))),
         (status = 404, description = "No such dataset", body = ErrorBody),
     ))]
 async fn get_dataset(State(st): St, p: Result<Path<(String, String)>, PathRejection>) -> Response {
@@ -433,7 +433,7 @@ async fn get_dataset(State(st): St, p: Result<Path<(String, String)>, PathReject
 #[utoipa::path(get, path = "/api/v1/datastores/{store}/dependencies", tag = "datastores",
     params(("store" = String, Path, description = "Datastore name, percent-encoded")),
     responses(
-        (status = 200, description = "Workspaces that read the store, directly or through transformers", body = DependenciesResponse),
+        (status = 200, description = "Workspaces that read the store, directly or through transformers", body = DependenciesResponse, headers(("X-Dsgen-Revision" = String, description = "The revision answered from"))),
         (status = 404, description = "No such datastore", body = ErrorBody),
     ))]
 async fn get_dependencies(State(st): St, p: Result<Path<String>, PathRejection>) -> Response {
@@ -465,7 +465,7 @@ async fn get_dependencies(State(st): St, p: Result<Path<String>, PathRejection>)
 #[utoipa::path(get, path = "/api/v1/platforms/{platform}/graph", tag = "platforms",
     params(("platform" = String, Path, description = "Platform name, percent-encoded")),
     responses(
-        (status = 200, description = "The platform's intention graph (docs/graph.md)", body = GraphResponse),
+        (status = 200, description = "The platform's intention graph (docs/graph.md)", body = GraphResponse, headers(("X-Dsgen-Revision" = String, description = "The revision answered from"))),
         (status = 404, description = "No such platform", body = ErrorBody),
     ))]
 async fn get_graph(State(st): St, p: Result<Path<String>, PathRejection>) -> Response {
@@ -499,7 +499,7 @@ async fn get_graph(State(st): St, p: Result<Path<String>, PathRejection>) -> Res
 #[utoipa::path(post, path = "/api/query", tag = "datasurface",
     request_body(content = query::QueryRequest, description = "DataSurface's query: a command and its parameters"),
     responses(
-        (status = 200, description = "The answer, under DataSurface's response field", body = query::QueryResponse),
+        (status = 200, description = "The answer, under DataSurface's response field", body = query::QueryResponse, headers(("X-Dsgen-Revision" = String, description = "The revision answered from"))),
         (status = 400, description = "Malformed body, unknown command or missing parameter", body = ErrorBody),
         (status = 404, description = "Unknown name", body = ErrorBody),
         (status = 413, description = "Body larger than 64 KiB", body = ErrorBody),
