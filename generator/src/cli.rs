@@ -144,6 +144,30 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DepsFormat::Human)]
         format: DepsFormat,
     },
+    /// The read-only REST API over one model revision (docs/serve.md). Prints `listening on
+    /// ADDR` on stdout once bound; stops on SIGTERM or ctrl-c after in-flight requests.
+    Serve {
+        /// Address to bind (port 0: any free port).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Model directory; with --repo, the model directory inside the repository
+        /// (default: the repository root).
+        #[arg(long, value_name = "DIR")]
+        model_dir: Option<PathBuf>,
+        /// Serve a revision of this git repository (read from the object database).
+        #[arg(long, value_name = "PATH", requires = "rev")]
+        repo: Option<PathBuf>,
+        /// The revision to serve (a branch to follow with --watch).
+        #[arg(long, value_name = "REV", requires = "repo")]
+        rev: Option<String>,
+        /// Follow --rev: load each new commit in the background and serve it once it lints
+        /// clean (a bad commit is reported at /health; the last good one keeps serving).
+        #[arg(long, requires = "repo")]
+        watch: bool,
+        /// Poll interval of --watch, in milliseconds.
+        #[arg(long, value_name = "MS", default_value_t = 2000)]
+        poll_ms: u64,
+    },
     /// Write a valid synthetic model of N datasets, for benchmarks.
     Synth {
         #[arg(long)]
@@ -375,6 +399,14 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             model_dir: flag,
             format,
         } => deps_command(&model_dir(None, flag)?, &store, format),
+        Command::Serve {
+            addr,
+            model_dir,
+            repo,
+            rev,
+            watch,
+            poll_ms,
+        } => serve_command(addr, model_dir, repo, rev, watch, poll_ms),
         Command::Synth { datasets, out: dir } => {
             let stats = synth::write_model(&dir, datasets).map_err(|e| {
                 anyhow::anyhow!("cannot write a synthetic model to `{}`: {e}", dir.display())
@@ -387,6 +419,56 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
     }
+}
+
+/// `dsgen serve`: load and lint the revision, exit 1 with the diagnostics when it has errors,
+/// else serve it.
+fn serve_command(
+    addr: String,
+    model_dir: Option<PathBuf>,
+    repo: Option<PathBuf>,
+    rev: Option<String>,
+    watch: bool,
+    poll_ms: u64,
+) -> anyhow::Result<u8> {
+    use crate::serve::{self, LoadFailure, ModelSource};
+    let source = match (repo, rev) {
+        (Some(repo), Some(rev)) => ModelSource::Git {
+            repo,
+            rev,
+            model_dir: model_dir
+                .map(|d| d.to_string_lossy().into_owned())
+                .unwrap_or_else(|| ".".to_string()),
+        },
+        _ => ModelSource::Dir(model_dir.unwrap_or_else(|| PathBuf::from("."))),
+    };
+    if poll_ms == 0 {
+        eprintln!("dsgen: error: --poll-ms must be at least 1");
+        return Ok(exit::USAGE);
+    }
+    let first = match serve::load(&source, None) {
+        Ok(s) => s,
+        Err(LoadFailure::Io(msg)) => {
+            eprintln!("dsgen: error: {msg}");
+            return Ok(exit::USAGE);
+        }
+        Err(LoadFailure::Rejected {
+            revision,
+            diagnostics,
+            sources,
+        }) => {
+            diagnostics_to_stderr(&diagnostics, &sources);
+            eprintln!("dsgen: error: revision {revision} does not lint clean; not serving it");
+            return Ok(exit::REJECTED);
+        }
+    };
+    let opts = serve::Options {
+        addr,
+        source,
+        watch: watch.then(|| std::time::Duration::from_millis(poll_ms)),
+    };
+    serve::run(opts, first)?;
+    Ok(exit::OK)
 }
 
 fn use_color(color: Color) -> bool {

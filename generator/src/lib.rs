@@ -17,6 +17,7 @@ pub mod model;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod synth;

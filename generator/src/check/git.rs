@@ -92,6 +92,15 @@ pub fn model_files_pair(
     Ok((base_files, head_files))
 }
 
+/// The model files under `model_dir` at one commit (`None` when the directory is absent there).
+pub fn model_files(
+    repo: &Repository,
+    commit: Oid,
+    model_dir: &str,
+) -> Result<Option<ModelFiles>, GitError> {
+    Ok(read_files(repo, commit, model_dir, &HashMap::new())?.0)
+}
+
 /// The model files of `commit` and their blob ids, taking the bytes of blobs in `known`
 /// instead of reading them again.
 fn read_files(
