@@ -20,3 +20,4 @@ pub mod schema;
 pub mod source;
 pub mod syntax;
 pub mod synth;
+pub mod target;

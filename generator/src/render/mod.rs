@@ -5,6 +5,7 @@
 //! Generated resource names come from [`names`], one sanitizer per destination, so the same
 //! model always yields the same names and two model names never silently become one.
 
+pub mod codes;
 pub mod names;
 pub mod tree;
 pub mod write;
