@@ -859,10 +859,24 @@ fn render_command(
         }
     };
     let t_render = t.elapsed();
+    let rss_render = rss_mib();
     let t = Instant::now();
-    let manifest = Manifest::of(&tree, crate::render::model_digest(&model), platforms);
+    let digest = crate::render::model_digest(&model);
+    let t_digest = t.elapsed();
+    let manifest = Manifest::of(&tree, digest, platforms);
+    if timings {
+        eprintln!(
+            "dsgen: model digest {:.3}s, manifest {:.3}s, resident {:?} MiB",
+            t_digest.as_secs_f64(),
+            t.elapsed().as_secs_f64(),
+            rss_mib()
+        );
+    }
     write_tree(out_dir, &tree, &manifest)?;
     let t_write = t.elapsed();
+    if timings {
+        eprintln!("dsgen: resident after write {:?} MiB", rss_mib());
+    }
     let nothing: Vec<&str> = manifest
         .platforms
         .iter()
@@ -885,14 +899,25 @@ fn render_command(
     );
     if timings {
         eprintln!(
-            "dsgen: timings: load+lint {:.3}s, placement+graph {:.3}s, render {:.3}s, write {:.3}s",
+            "dsgen: timings: load+lint {:.3}s, placement+graph {:.3}s, render {:.3}s ({} files, \
+             resident {} MiB), write {:.3}s",
             t_lint.as_secs_f64(),
             t_graph.as_secs_f64(),
             t_render.as_secs_f64(),
+            tree.len(),
+            rss_render.map_or_else(|| "?".to_string(), |m| m.to_string()),
             t_write.as_secs_f64()
         );
     }
     Ok(exit::OK)
+}
+
+/// Resident memory of this process in MiB, where the OS tells (Linux).
+fn rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }
 
 /// `dsgen deps STORE`.

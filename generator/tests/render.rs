@@ -384,6 +384,20 @@ fn rest_json_and_kafka_connectors_agree() {
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let tree = tree_of(&out);
+    // Every KafkaConnector, from the multi-document files (one per ingest node).
+    let mut resources: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    for (path, bytes) in &tree {
+        if !path.starts_with("YellowLive/strimzi/connectors/") {
+            continue;
+        }
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        for doc in serde_norway::Deserializer::from_str(&text) {
+            let v: serde_json::Value = serde::Deserialize::deserialize(doc).unwrap();
+            assert_eq!(v["kind"], "KafkaConnector");
+            let name = v["metadata"]["name"].as_str().unwrap().to_string();
+            assert!(resources.insert(name, v).is_none(), "{path}: duplicate");
+        }
+    }
     let mut n = 0;
     for (path, bytes) in &tree {
         let Some(name) = path
@@ -393,9 +407,9 @@ fn rest_json_and_kafka_connectors_agree() {
             continue;
         };
         let rest: serde_json::Value = serde_json::from_slice(bytes).unwrap();
-        let cr: serde_json::Value =
-            serde_norway::from_slice(&tree[&format!("YellowLive/strimzi/connectors/{name}.yaml")])
-                .unwrap();
+        let cr = resources
+            .remove(name)
+            .unwrap_or_else(|| panic!("no KafkaConnector {name}"));
         assert_eq!(rest["name"], name);
         assert_eq!(cr["metadata"]["name"], name);
         let mut config = rest["config"].as_object().unwrap().clone();
@@ -418,6 +432,10 @@ fn rest_json_and_kafka_connectors_agree() {
         n += 1;
     }
     assert!(n >= 5, "{n}");
+    assert!(
+        resources.is_empty(),
+        "KafkaConnectors without REST JSON: {resources:?}"
+    );
 }
 
 fn render_files(files: Vec<(String, Vec<u8>)>) -> (String, Vec<(String, Vec<u8>)>) {

@@ -52,6 +52,9 @@ impl Plugin {
 #[derive(Debug, Clone)]
 pub struct Connector {
     pub name: String,
+    /// The Kubernetes name of the ingest node it belongs to (`<platform>-<store>[-<dataset>]`):
+    /// its KafkaConnector shares a file with the node's other connectors.
+    pub group: String,
     pub class: &'static str,
     pub tasks_max: u32,
     pub plugin: Plugin,
@@ -236,6 +239,8 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
             None => store_name.to_string(),
         };
         let span = store.item.name.span;
+        let group = names::kubernetes(&base);
+        let first = plan.connectors.len();
         // Each dataset's topic.
         let topics: Vec<(&Dataset, String)> = match (capture.kind.value, container.kind.value) {
             (CaptureKind::Cdc, ContainerKind::Database(engine)) => {
@@ -300,6 +305,9 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
             plan.connectors.push(staging_sink(
                 s, &mut names, platform, store_name, dataset, &element, span, &topic,
             ));
+        }
+        for c in &mut plan.connectors[first..] {
+            c.group = group.clone();
         }
     }
     if !names.diags.is_empty() {
@@ -453,6 +461,7 @@ fn source_connector(
     let _ = cx;
     Connector {
         name,
+        group: String::new(),
         class,
         tasks_max: 1,
         plugin: Plugin::of(engine),
@@ -510,6 +519,7 @@ fn landing_sink(
     converters(s, &mut config);
     Connector {
         name,
+        group: String::new(),
         class: "io.aiven.kafka.connect.s3.AivenKafkaConnectS3SinkConnector",
         tasks_max: 1,
         plugin: Plugin::S3,
@@ -573,6 +583,7 @@ fn staging_sink(
     converters(s, &mut config);
     Connector {
         name,
+        group: String::new(),
         class: "io.debezium.connector.jdbc.JdbcSinkConnector",
         tasks_max: 1,
         plugin: Plugin::Jdbc,

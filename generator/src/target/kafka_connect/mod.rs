@@ -6,7 +6,8 @@
 //!   for both deployments;
 //! - deployment `strimzi` (default): `strimzi/kafka-connect.yaml` (the `KafkaConnect` with the
 //!   Kubernetes secret config provider and a `build` of exactly the plugins used),
-//!   `strimzi/connectors/<connector>.yaml` (one `KafkaConnector` each), `strimzi/rbac.yaml`
+//!   `strimzi/connectors/<node>.yaml` (one `KafkaConnector` per connector, a file per ingest
+//!   node), `strimzi/rbac.yaml`
 //!   (Role and RoleBinding reading exactly the referenced Secrets),
 //!   `strimzi/network-policy.yaml` (egress to the ports Connect needs) and
 //!   `helm/strimzi-kafka-operator-values.yaml` (values for the official operator chart);

@@ -49,37 +49,50 @@ pub fn files(s: &Settings, plan: &Plan) -> Vec<(String, String)> {
             yaml(&[helm_values(s)]),
         ),
     ];
+    // One file per ingest node (its source connector and its sinks), one KafkaConnector each.
+    let mut groups: std::collections::BTreeMap<&str, Vec<Value>> = Default::default();
     for c in &plan.connectors {
-        let config: serde_json::Map<String, Value> = c
-            .config
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::from(v.clone())))
-            .collect();
-        let mut meta_labels = labels(s);
-        meta_labels["strimzi.io/cluster"] = Value::from(s.connect_cluster.clone());
-        let doc = object([
-            ("apiVersion", Value::from(API_VERSION)),
-            ("kind", "KafkaConnector".into()),
-            (
-                "metadata",
-                object([
-                    ("name", Value::from(c.name.clone())),
-                    ("namespace", s.namespace.clone().into()),
-                    ("labels", meta_labels),
-                ]),
-            ),
-            (
-                "spec",
-                object([
-                    ("class", Value::from(c.class)),
-                    ("tasksMax", c.tasks_max.into()),
-                    ("config", Value::Object(config)),
-                ]),
-            ),
-        ]);
-        out.push((format!("strimzi/connectors/{}.yaml", c.name), yaml(&[doc])));
+        groups
+            .entry(c.group.as_str())
+            .or_default()
+            .push(kafka_connector(s, c));
     }
+    out.extend(
+        groups
+            .into_iter()
+            .map(|(group, docs)| (format!("strimzi/connectors/{group}.yaml"), yaml(&docs))),
+    );
     out
+}
+
+fn kafka_connector(s: &Settings, c: &super::Connector) -> Value {
+    let config: serde_json::Map<String, Value> = c
+        .config
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from(v.clone())))
+        .collect();
+    let mut meta_labels = labels(s);
+    meta_labels["strimzi.io/cluster"] = Value::from(s.connect_cluster.clone());
+    object([
+        ("apiVersion", Value::from(API_VERSION)),
+        ("kind", "KafkaConnector".into()),
+        (
+            "metadata",
+            object([
+                ("name", Value::from(c.name.clone())),
+                ("namespace", s.namespace.clone().into()),
+                ("labels", meta_labels),
+            ]),
+        ),
+        (
+            "spec",
+            object([
+                ("class", Value::from(c.class)),
+                ("tasksMax", c.tasks_max.into()),
+                ("config", Value::Object(config)),
+            ]),
+        ),
+    ])
 }
 
 fn maven_central(artifact: &str, version: &str) -> String {
