@@ -472,3 +472,142 @@ proptest! {
         prop_assert!(again.1 == reference.1, "rendered trees differ");
     }
 }
+
+/// A validator for the part of OpenAPI v3 / JSON Schema the Strimzi CRDs use (`type`,
+/// `properties` with unknown keys rejected unless `x-kubernetes-preserve-unknown-fields`,
+/// `required`, `enum`, `items`, `minimum`, `oneOf` of required sets is ignored), enough to catch
+/// a misspelt field, a wrong type or a missing required field. The validation engineer's harness
+/// runs a full JSON-Schema validator as well.
+fn validate(
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    path: &str,
+    errors: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    let ty = schema.get("type").and_then(Value::as_str);
+    let ok = match (ty, value) {
+        (None, _) => true,
+        (Some("object"), Value::Object(_)) => true,
+        (Some("array"), Value::Array(_)) => true,
+        (Some("string"), Value::String(_)) => true,
+        (Some("integer"), Value::Number(n)) => n.is_i64() || n.is_u64(),
+        (Some("number"), Value::Number(_)) => true,
+        (Some("boolean"), Value::Bool(_)) => true,
+        _ => false,
+    };
+    if !ok {
+        errors.push(format!("{path}: {value} is not of type {ty:?}"));
+        return;
+    }
+    if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+        if !options.contains(value) {
+            errors.push(format!("{path}: {value} is not one of {options:?}"));
+        }
+    }
+    if let (Some(min), Some(n)) = (
+        schema.get("minimum").and_then(Value::as_f64),
+        value.as_f64(),
+    ) {
+        if n < min {
+            errors.push(format!("{path}: {n} < minimum {min}"));
+        }
+    }
+    match value {
+        Value::Object(map) => {
+            for r in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if !map.contains_key(r.as_str().unwrap()) {
+                    errors.push(format!("{path}: required `{r}` is missing"));
+                }
+            }
+            let open =
+                schema.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
+            let props = schema.get("properties").and_then(Value::as_object);
+            let extra = schema.get("additionalProperties");
+            for (k, v) in map {
+                match props.and_then(|p| p.get(k)) {
+                    Some(s) => validate(s, v, &format!("{path}.{k}"), errors),
+                    None => match extra {
+                        Some(s) if s.is_object() => validate(s, v, &format!("{path}.{k}"), errors),
+                        _ if open || props.is_none() => {}
+                        _ => errors.push(format!("{path}: unknown field `{k}`")),
+                    },
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(s) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    validate(s, v, &format!("{path}[{i}]"), errors);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn crd_schema(file: &str) -> serde_json::Value {
+    let path = repo_root().join("../shared/schemas/strimzi").join(file);
+    let crd: serde_json::Value =
+        serde_norway::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    crd["spec"]["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "v1")
+        .expect("a v1 version")["schema"]["openAPIV3Schema"]
+        .clone()
+}
+
+/// Every rendered Strimzi resource of every golden case validates against its CRD's v1 schema.
+#[test]
+fn strimzi_resources_validate_against_the_crds() {
+    let connect = crd_schema("041-Crd-kafkaconnect.yaml");
+    let connector = crd_schema("047-Crd-kafkaconnector.yaml");
+    // The validator is not vacuous: a misspelt field and a wrong type are caught.
+    let mut errors = Vec::new();
+    validate(
+        &connector,
+        &serde_json::json!({"apiVersion": "kafka.strimzi.io/v1", "kind": "KafkaConnector",
+            "metadata": {"name": "x"}, "spec": {"klass": "C", "tasksMax": "1"}}),
+        "",
+        &mut errors,
+    );
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    let mut checked = 0;
+    for case in std::fs::read_dir(repo_root().join("golden/kafka-connect")).unwrap() {
+        let expected = case.unwrap().path().join("expected");
+        if !expected.exists() {
+            continue;
+        }
+        for (path, bytes) in tree_of(&expected) {
+            if !path.contains("/strimzi/") || !path.ends_with(".yaml") {
+                continue;
+            }
+            let text = String::from_utf8(bytes).unwrap();
+            for doc in serde_norway::Deserializer::from_str(&text) {
+                let v: serde_json::Value = serde::Deserialize::deserialize(doc).unwrap();
+                let schema = match v["kind"].as_str() {
+                    Some("KafkaConnect") => &connect,
+                    Some("KafkaConnector") => &connector,
+                    _ => continue,
+                };
+                assert_eq!(v["apiVersion"], "kafka.strimzi.io/v1", "{path}");
+                let mut errors = Vec::new();
+                validate(schema, &v, "", &mut errors);
+                assert!(
+                    errors.is_empty(),
+                    "{}: {path}: {errors:#?}",
+                    expected.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "{checked}");
+}

@@ -25,6 +25,7 @@ use super::{RenderContext, Target};
 use crate::diag::Diagnostic;
 use crate::model;
 use crate::render::tree::FileTree;
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use settings::{Deployment, Secrets};
 
@@ -54,9 +55,18 @@ impl Target for KafkaConnect {
             )
             .at(cx.platform.name.span)]
         };
-        for c in &plan.connectors {
-            tree.json(&format!("connect/{}.json", c.name), &c.rest_json())
-                .map_err(internal)?;
+        // Serialized in parallel (large platforms have tens of thousands of connectors), then
+        // inserted in order.
+        let rest: Vec<(String, String)> = plan
+            .connectors
+            .par_iter()
+            .map(|c| {
+                let text = serde_json::to_string_pretty(&c.rest_json()).unwrap_or_default();
+                (format!("connect/{}.json", c.name), text)
+            })
+            .collect();
+        for (path, text) in rest {
+            tree.text(&path, text).map_err(internal)?;
         }
         match settings.deployment {
             Deployment::Strimzi => {

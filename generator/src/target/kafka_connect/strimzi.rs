@@ -4,6 +4,7 @@
 use super::connectors::{Plan, Plugin};
 use super::object;
 use super::settings::{Converter, Settings};
+use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -57,9 +58,10 @@ pub fn files(s: &Settings, plan: &Plan) -> Vec<(String, String)> {
             .or_default()
             .push(kafka_connector(s, c));
     }
-    out.extend(
+    let groups: Vec<(&str, Vec<Value>)> = groups.into_iter().collect();
+    out.par_extend(
         groups
-            .into_iter()
+            .into_par_iter()
             .map(|(group, docs)| (format!("strimzi/connectors/{group}.yaml"), yaml(&docs))),
     );
     out
