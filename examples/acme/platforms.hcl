@@ -6,12 +6,41 @@ credential_store "aws_sm" { kind = "aws_secrets_manager" }
 credential_store "akv" { kind = "azure_key_vault" }
 credential_store "env_vars" { kind = "env" }
 
+# YellowLive's own infrastructure in dc1: its Kafka cluster, the MinIO landing bucket and the
+# merge database. Its settings name them (docs/targets/kafka-connect.md).
+container "kafka" "YellowKafka" {
+  bootstrap_servers = ["kafka-0.dc1.acme.internal:9092", "kafka-1.dc1.acme.internal:9092"]
+  locations         = ["Private:onprem/dc1"]
+}
+container "object_storage" "YellowLanding" {
+  bucket    = "yellow-landing"
+  prefix    = "cdc"
+  endpoint  = "http://minio.dc1.acme.internal:9000"
+  locations = ["Private:onprem/dc1"]
+}
+container "postgres" "YellowMerge" {
+  host      = "yellow-merge.dc1.acme.internal"
+  port      = 5432
+  database  = "yellow"
+  locations = ["Private:onprem/dc1"]
+}
+
 platform "YellowLive" {
   target           = "kafka-connect"
   milestoning      = "live_only"
   locations        = ["Private:onprem/dc1"]
   credential_store = "k8s"
   doc              = "Debezium on Strimzi in dc1, merging into a Postgres merge database"
+  settings {
+    kafka_container    = "YellowKafka"
+    landing_container  = "YellowLanding"
+    merge_container    = "YellowMerge"
+    merge_credential   = "yellow_merge_writer"
+    landing_credential = "yellow_landing"
+    namespace          = "yellow"
+    build_image        = "registry.dc1.acme.internal/yellow/connect:1"
+    replicas           = 2
+  }
 }
 
 platform "ConfluentCloud" {

@@ -20,6 +20,24 @@ vendor "Private" {
 # Credentials in the model are names; this store resolves them at run time.
 credential_store "k8s" { kind = "kubernetes_secrets" }
 
+# The platform's own infrastructure: its Kafka cluster, the object storage change events land in,
+# and the Postgres merge database. The platform's settings name them.
+container "kafka" "LocalKafka" {
+  bootstrap_servers = ["kafka.dc1.example.internal:9092"]
+  locations         = ["Private:onprem/dc1"]
+}
+container "object_storage" "LocalLanding" {
+  bucket    = "landing"
+  endpoint  = "http://minio.dc1.example.internal:9000"
+  locations = ["Private:onprem/dc1"]
+}
+container "postgres" "LocalMerge" {
+  host      = "merge.dc1.example.internal"
+  port      = 5432
+  database  = "merge"
+  locations = ["Private:onprem/dc1"]
+}
+
 # Kafka Connect (Debezium) plus a Postgres merge database, running in dc1.
 platform "Local" {
   target           = "kafka-connect"
@@ -27,6 +45,13 @@ platform "Local" {
   locations        = ["Private:onprem/dc1"]
   credential_store = "k8s"
   doc              = "Private Kafka Connect platform"
+  settings { # keys: docs/targets/kafka-connect.md
+    kafka_container   = "LocalKafka"
+    landing_container = "LocalLanding"
+    merge_container   = "LocalMerge"
+    merge_credential  = "merge_writer"
+    build_image       = "registry.example.internal/kafka/local-connect:1"
+  }
 }
 
 # Operators place each workspace's dataset group (DSG) on a platform.

@@ -134,6 +134,27 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Render the selected platforms into --out: `<out>/<platform>/...` and `MANIFEST.json`,
+    /// written atomically, byte-identical for the same model.
+    Render {
+        /// Model directory (default: --model-dir, else the current directory).
+        dir: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        model_dir: Option<PathBuf>,
+        /// Only platforms of this target (`kafka-connect`, `aws`, `azure`, `confluent`,
+        /// `snowflake`, `legacy`).
+        #[arg(long, value_name = "T")]
+        target: Option<String>,
+        /// Only this platform.
+        #[arg(long, value_name = "PLATFORM")]
+        platform: Option<String>,
+        /// Output directory: created, or replaced when empty or a previous dsgen render.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Print the time of each phase to stderr.
+        #[arg(long)]
+        timings: bool,
+    },
     /// The workspaces that depend on a datastore, directly or through transformer chains.
     Deps {
         /// A datastore name.
@@ -392,6 +413,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             platform.as_deref(),
             format,
             focus.as_deref(),
+            timings,
+        ),
+        Command::Render {
+            dir,
+            model_dir: flag,
+            target,
+            platform,
+            out,
+            timings,
+        } => render_command(
+            &model_dir(dir, flag)?,
+            target.as_deref(),
+            platform.as_deref(),
+            &out,
             timings,
         ),
         Command::Deps {
@@ -835,6 +870,155 @@ fn graph_command(
         );
     }
     Ok(exit::OK)
+}
+
+/// `dsgen render`.
+fn render_command(
+    dir: &Path,
+    target: Option<&str>,
+    platform: Option<&str>,
+    out_dir: &Path,
+    timings: bool,
+) -> anyhow::Result<u8> {
+    use crate::model::Target;
+    use crate::render::write::{write_tree, Manifest};
+    use crate::target::{render, Backend, RenderError};
+    use std::time::Instant;
+    let target = match target {
+        None => None,
+        Some(t) => match Target::parse(t) {
+            Some(t) => Some(t),
+            None => {
+                eprintln!(
+                    "dsgen: error: unknown target `{t}`; targets: kafka-connect, aws, azure, \
+                     confluent, snowflake, legacy"
+                );
+                return Ok(exit::USAGE);
+            }
+        },
+    };
+    let start = Instant::now();
+    let loaded = crate::load::load_dir(dir)?;
+    let (model, diags) = lint::lint_loaded(loaded);
+    let t_lint = start.elapsed();
+    diagnostics_to_stderr(&diags, &model.sources);
+    if verdict(&diags) != exit::OK {
+        eprintln!("dsgen: error: the model has errors; nothing was rendered");
+        return Ok(exit::REJECTED);
+    }
+    let ix = crate::model::index::ModelIndex::new(&model);
+    if let Some(p) = platform {
+        if !ix.platforms.contains_key(p) {
+            let mut msg = format!("unknown platform `{p}`");
+            if let Some(s) =
+                crate::diag::did_you_mean(p, model.platforms.iter().map(|p| p.name.value.as_str()))
+            {
+                msg.push_str(&format!("; did you mean `{s}`?"));
+            }
+            eprintln!("dsgen: error: {msg}");
+            return Ok(exit::USAGE);
+        }
+    }
+    let selected: Vec<&str> = model
+        .platforms
+        .iter()
+        .filter(|p| platform.is_none_or(|name| p.name.value == name))
+        .filter(|p| target.is_none_or(|t| p.target.value == t))
+        .map(|p| p.name.value.as_str())
+        .collect();
+    if let (Some(p), Some(t), true) = (platform, target, selected.is_empty()) {
+        eprintln!(
+            "dsgen: error: platform `{p}` has target `{}`, not `{}`",
+            ix.platforms[p].target.value.as_str(),
+            t.as_str()
+        );
+        return Ok(exit::USAGE);
+    }
+    let t = Instant::now();
+    let placement = crate::broker::place(&model, &ix).placement;
+    let graphs = crate::graph::build(&ix, &placement);
+    let t_graph = t.elapsed();
+    let t = Instant::now();
+    let (tree, platforms) = match render(&model, &ix, &placement, &graphs, &selected) {
+        Ok(r) => r,
+        Err(RenderError::Diagnostics(d)) => {
+            diagnostics_to_stderr(&d, &model.sources);
+            eprintln!("dsgen: error: the model cannot be rendered; nothing was written");
+            return Ok(exit::REJECTED);
+        }
+        Err(RenderError::NotBuilt { platform, target }) => {
+            eprintln!(
+                "dsgen: error: platform `{platform}` has target `{target}`, which this dsgen \
+                 version cannot render yet (built: kafka-connect; legacy renders nothing); \
+                 select other platforms with --platform or --target"
+            );
+            return Ok(exit::USAGE);
+        }
+        Err(RenderError::Tree(msg)) => {
+            eprintln!("dsgen: error: internal: {msg}");
+            return Ok(exit::USAGE);
+        }
+    };
+    let t_render = t.elapsed();
+    let rss_render = rss_mib();
+    let t = Instant::now();
+    let digest = crate::render::model_digest(&model);
+    let t_digest = t.elapsed();
+    let manifest = Manifest::of(&tree, digest, platforms);
+    if timings {
+        eprintln!(
+            "dsgen: model digest {:.3}s, manifest {:.3}s, resident {:?} MiB",
+            t_digest.as_secs_f64(),
+            t.elapsed().as_secs_f64(),
+            rss_mib()
+        );
+    }
+    write_tree(out_dir, &tree, &manifest)?;
+    let t_write = t.elapsed();
+    if timings {
+        eprintln!("dsgen: resident after write {:?} MiB", rss_mib());
+    }
+    let nothing: Vec<&str> = manifest
+        .platforms
+        .iter()
+        .filter(|p| {
+            Target::parse(&p.target)
+                .is_some_and(|t| matches!(crate::target::registry(t), Backend::Nothing))
+        })
+        .map(|p| p.platform.as_str())
+        .collect();
+    eprintln!(
+        "dsgen: rendered {} files for {} platforms to {}{}",
+        tree.len(),
+        manifest.platforms.len(),
+        out_dir.display(),
+        if nothing.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} render nothing: legacy)", nothing.join(", "))
+        }
+    );
+    if timings {
+        eprintln!(
+            "dsgen: timings: load+lint {:.3}s, placement+graph {:.3}s, render {:.3}s ({} files, \
+             resident {} MiB), write {:.3}s",
+            t_lint.as_secs_f64(),
+            t_graph.as_secs_f64(),
+            t_render.as_secs_f64(),
+            tree.len(),
+            rss_render.map_or_else(|| "?".to_string(), |m| m.to_string()),
+            t_write.as_secs_f64()
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// Resident memory of this process in MiB, where the OS tells (Linux).
+fn rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }
 
 /// `dsgen deps STORE`.

@@ -21,3 +21,4 @@ pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod synth;
+pub mod target;

@@ -126,6 +126,24 @@ const PLATFORM_FILE: &str = r#"# Platforms move the data; like the ecosystem, th
 # store at run time (here a Kubernetes Secret per credential).
 credential_store "k8s" { kind = "kubernetes_secrets" }
 
+# The platform's own infrastructure: its Kafka cluster, the object storage change events land in,
+# and the Postgres merge database. The platform's settings name them.
+container "kafka" "LocalKafka" {
+  bootstrap_servers = ["kafka.dc1.example.internal:9092"]
+  locations         = ["Private:onprem/dc1"]
+}
+container "object_storage" "LocalLanding" {
+  bucket    = "landing"
+  endpoint  = "http://minio.dc1.example.internal:9000"
+  locations = ["Private:onprem/dc1"]
+}
+container "postgres" "LocalMerge" {
+  host      = "merge.dc1.example.internal"
+  port      = 5432
+  database  = "merge"
+  locations = ["Private:onprem/dc1"]
+}
+
 # A Kafka Connect (Debezium) platform with its own Postgres merge database. A "forensic"
 # platform also keeps history, for DSGs that ask for `forensic` or `live_with_history`.
 platform "Local" {
@@ -133,6 +151,13 @@ platform "Local" {
   milestoning      = "live_only"
   locations        = ["Private:onprem/dc1"]
   credential_store = "k8s"
+  settings { # keys: docs/targets/kafka-connect.md
+    kafka_container   = "LocalKafka"
+    landing_container = "LocalLanding"
+    merge_container   = "LocalMerge"
+    merge_credential  = "merge_writer"
+    build_image       = "registry.example.internal/kafka/local-connect:1"
+  }
 }
 
 # Operators place every dataset group (DSG) on a platform: one block per workspace, DSG and

@@ -281,11 +281,43 @@ fn platform_file(out: &mut String) -> fmt::Result {
         "credential_store \"k8s\" { kind = \"kubernetes_secrets\" }\n",
         "\n",
     ));
+    writeln!(out, "container \"kafka\" \"synth_kafka\" {{")?;
+    writeln!(
+        out,
+        "  bootstrap_servers = [\"kafka.dc1.synth.internal:9092\"]"
+    )?;
+    writeln!(out, "  locations         = [\"{LOCATION}\"]")?;
+    writeln!(out, "}}")?;
+    writeln!(out, "container \"object_storage\" \"synth_landing\" {{")?;
+    writeln!(out, "  bucket    = \"synth-landing\"")?;
+    writeln!(
+        out,
+        "  endpoint  = \"http://minio.dc1.synth.internal:9000\""
+    )?;
+    writeln!(out, "  locations = [\"{LOCATION}\"]")?;
+    writeln!(out, "}}")?;
+    writeln!(out, "container \"postgres\" \"synth_merge\" {{")?;
+    writeln!(out, "  host      = \"merge.dc1.synth.internal\"")?;
+    writeln!(out, "  port      = 5432")?;
+    writeln!(out, "  database  = \"merge\"")?;
+    writeln!(out, "  locations = [\"{LOCATION}\"]")?;
+    writeln!(out, "}}")?;
+    writeln!(out)?;
     writeln!(out, "platform \"{PLATFORM}\" {{")?;
     writeln!(out, "  target           = \"kafka-connect\"")?;
     writeln!(out, "  milestoning      = \"forensic\"")?;
     writeln!(out, "  locations        = [\"{LOCATION}\"]")?;
     writeln!(out, "  credential_store = \"k8s\"")?;
+    writeln!(out, "  settings {{")?;
+    writeln!(out, "    kafka_container   = \"synth_kafka\"")?;
+    writeln!(out, "    landing_container = \"synth_landing\"")?;
+    writeln!(out, "    merge_container   = \"synth_merge\"")?;
+    writeln!(out, "    merge_credential  = \"merge_writer\"")?;
+    writeln!(
+        out,
+        "    build_image       = \"registry.dc1.synth.internal/kafka/connect:1\""
+    )?;
+    writeln!(out, "  }}")?;
     writeln!(out, "}}")
 }
 

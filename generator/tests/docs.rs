@@ -93,3 +93,30 @@ fn reference_matches_the_schema() {
         "docs/reference.md is out of date: run `DSGEN_BLESS=1 scripts/test` and review the diff"
     );
 }
+
+/// Every kafka-connect settings key is documented in its target page's table, and the table
+/// lists no key the schema lacks.
+#[test]
+fn kafka_connect_settings_are_documented() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/targets/kafka-connect.md"
+    ))
+    .unwrap();
+    let documented: Vec<&str> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .filter(|k| !k.contains('/') && !k.contains('.'))
+        .collect();
+    let keys: Vec<&str> = dsgen::schema::settings_keys("kafka-connect")
+        .iter()
+        .map(|k| k.name)
+        .collect();
+    for k in &keys {
+        assert!(documented.contains(k), "`{k}` is not documented");
+    }
+    for k in &documented {
+        assert!(keys.contains(k), "`{k}` is documented but not a key");
+    }
+}

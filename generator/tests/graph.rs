@@ -199,10 +199,31 @@ governance_zone "Z" {
   team "T" { repo = "github:p/t@main" }
 }
 credential_store "k8s" { kind = "kubernetes_secrets" }
+container "kafka" "K" {
+  bootstrap_servers = ["kafka:9092"]
+  locations         = ["V:here"]
+}
+container "object_storage" "L" {
+  bucket    = "landing"
+  locations = ["V:here"]
+}
+container "postgres" "M" {
+  host      = "merge"
+  port      = 5432
+  database  = "merge"
+  locations = ["V:here"]
+}
 platform "Main" {
   target           = "kafka-connect"
   locations        = ["V:here"]
   credential_store = "k8s"
+  settings {
+    kafka_container   = "K"
+    landing_container = "L"
+    merge_container   = "M"
+    merge_credential  = "merge_writer"
+    build_image       = "registry/connect:1"
+  }
 }
 team "Z" "T" {
   container "postgres" "Src" {

@@ -6,6 +6,10 @@
 //! that a diagnostic points at ends in `# expect: CODE[, CODE]`; `# expect-model: CODE` stands
 //! for a diagnostic without a location. The test asserts that the bad fixture yields exactly the
 //! annotated (code, line) pairs, including its own code, and the good fixture yields nothing.
+//!
+//! A fixture that lints without errors is also rendered (every platform whose target has a
+//! backend), so the render stage's DS5xx codes are checked by the same fixtures and every
+//! clean fixture is a render smoke test.
 
 use dsgen::diag::codes::{self, Code, Stage};
 use dsgen::diag::Diagnostic;
@@ -124,7 +128,14 @@ fn run(text: &str) -> (Expected, Vec<String>) {
     if !standalone {
         files.push(("base/base.hcl".to_string(), BASE.as_bytes().to_vec()));
     }
-    let (model, diags) = dsgen::lint::lint_loaded(load_files(files));
+    let (model, mut diags) = dsgen::lint::lint_loaded(load_files(files));
+    if dsgen::cli::verdict(&diags) == dsgen::cli::exit::OK {
+        match dsgen::target::render_all(&model) {
+            Ok(_) => {}
+            Err(dsgen::target::RenderError::Diagnostics(d)) => diags.extend(d),
+            Err(e) => panic!("render failed: {e:?}"),
+        }
+    }
     let mut got = Expected::new();
     let mut elsewhere = Vec::new();
     for d in &diags {

@@ -68,6 +68,7 @@ pub fn all() -> Vec<&'static Code> {
         .chain(crate::lint::rules::ALL.iter().map(|r| r.code))
         .chain(crate::check::codes::ALL.iter().copied())
         .chain(crate::broker::codes::ALL.iter().copied())
+        .chain(crate::render::codes::ALL.iter().copied())
         .collect();
     codes.sort_by_key(|c| c.code);
     codes

@@ -6,8 +6,68 @@ use super::*;
 use serde_json::{json, Map, Value};
 
 pub fn canonical(model: &Model) -> Value {
+    canonical_with(model, &sorted_teams(model))
+}
+
+/// Teams in identity order.
+fn sorted_teams(model: &Model) -> Vec<&Team> {
     let mut teams: Vec<&Team> = model.teams.iter().collect();
     teams.sort_by(|a, b| (&a.zone.value, &a.name.value).cmp(&(&b.zone.value, &b.name.value)));
+    teams
+}
+
+fn team(t: &Team) -> Value {
+    json!({
+        "zone": t.zone.value,
+        "name": t.name.value,
+        "doc": opt(&t.doc),
+        "tags": tags(&t.tags),
+        "containers": sorted(t.containers.iter().map(|c| (c.name.value.clone(), container(c)))),
+        "datastores": sorted(t.datastores.iter().map(|s| (s.name.value.clone(), datastore(s)))),
+        "workspaces": sorted(t.workspaces.iter().map(|w| (w.name.value.clone(), workspace(w)))),
+    })
+}
+
+/// Write exactly the bytes of [`canonical_text`] to `w`, one team at a time, so a large model's
+/// canonical form is never held whole in memory (the render's `model_digest` streams it into a
+/// hasher).
+pub fn write_canonical(model: &Model, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    let teams = sorted_teams(model);
+    let Value::Object(top) = canonical_with(model, &[]) else {
+        unreachable!("the canonical form is an object")
+    };
+    w.write_all(b"{")?;
+    for (i, (key, value)) in top.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, key)?;
+        w.write_all(b":")?;
+        if key == "teams" {
+            // Teams are serialized in parallel, a bounded chunk at a time, and written in order.
+            use rayon::prelude::*;
+            w.write_all(b"[")?;
+            for (c, chunk) in teams.chunks(256).enumerate() {
+                let texts: Vec<Vec<u8>> = chunk
+                    .par_iter()
+                    .map(|t| serde_json::to_vec(&team(t)).unwrap_or_default())
+                    .collect();
+                for (j, text) in texts.iter().enumerate() {
+                    if c > 0 || j > 0 {
+                        w.write_all(b",")?;
+                    }
+                    w.write_all(text)?;
+                }
+            }
+            w.write_all(b"]")?;
+        } else {
+            serde_json::to_writer(&mut *w, value)?;
+        }
+    }
+    w.write_all(b"}")
+}
+
+fn canonical_with(model: &Model, teams: &[&Team]) -> Value {
     json!({
         "ecosystem": model.ecosystem.as_ref().map(|e| json!({
             "name": e.name.value,
@@ -40,15 +100,7 @@ pub fn canonical(model: &Model) -> Value {
                 "mandatory": p.mandatory.value.as_str(), "doc": opt(&p.doc),
             })))),
         })))),
-        "teams": teams.iter().map(|t| json!({
-            "zone": t.zone.value,
-            "name": t.name.value,
-            "doc": opt(&t.doc),
-            "tags": tags(&t.tags),
-            "containers": sorted(t.containers.iter().map(|c| (c.name.value.clone(), container(c)))),
-            "datastores": sorted(t.datastores.iter().map(|s| (s.name.value.clone(), datastore(s)))),
-            "workspaces": sorted(t.workspaces.iter().map(|w| (w.name.value.clone(), workspace(w)))),
-        })).collect::<Vec<_>>(),
+        "teams": teams.iter().map(|t| team(t)).collect::<Vec<_>>(),
         "containers": sorted(model.containers.iter().map(|c| (c.name.value.clone(), container(c)))),
         "credential_stores": sorted(model.credential_stores.iter().map(|c| (c.name.value.clone(), json!({
             "kind": c.kind.value.as_str(), "doc": opt(&c.doc),

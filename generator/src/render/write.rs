@@ -8,6 +8,7 @@
 
 use super::names::hex;
 use super::tree::FileTree;
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io;
@@ -124,13 +125,22 @@ pub fn write_tree(out: &Path, tree: &FileTree, manifest: &Manifest) -> Result<()
         .prefix(".dsgen-render-")
         .tempdir_in(&parent)
         .map_err(io_at(&parent))?;
-    for (path, bytes) in tree.iter() {
-        let dest = staging.path().join(path);
-        if let Some(dir) = dest.parent() {
-            std::fs::create_dir_all(dir).map_err(io_at(dir))?;
-        }
-        std::fs::write(&dest, bytes).map_err(io_at(&dest))?;
+    // Directories first (each once, in path order), then the files in parallel: large renders
+    // are mostly file creation.
+    let mut dirs: Vec<&str> = tree
+        .iter()
+        .filter_map(|(path, _)| path.rsplit_once('/').map(|(dir, _)| dir))
+        .collect();
+    dirs.dedup();
+    for dir in dirs {
+        let dest = staging.path().join(dir);
+        std::fs::create_dir_all(&dest).map_err(io_at(&dest))?;
     }
+    let files: Vec<(&str, &[u8])> = tree.iter().collect();
+    files.par_iter().try_for_each(|(path, bytes)| {
+        let dest = staging.path().join(path);
+        std::fs::write(&dest, bytes).map_err(io_at(&dest))
+    })?;
     let mut text = serde_json::to_string_pretty(manifest).expect("a manifest always serializes");
     text.push('\n');
     let dest = staging.path().join(MANIFEST);

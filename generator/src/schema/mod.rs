@@ -726,8 +726,82 @@ pub fn container_attrs(kind: &str) -> (&'static [&'static str], &'static [&'stat
     }
 }
 
-/// Settings keys a target accepts. No target defines keys yet: each target's issue adds its
-/// keys here together with their documentation under `docs/`, so until then every key is unknown.
-pub fn settings_keys(_target: &str) -> &'static [AttrDef] {
-    &[]
+/// Settings keys a target accepts. Each target's keys are documented under `docs/targets/`;
+/// a target without keys here accepts none. `required` is only the structural mark: whether a
+/// key must be present (possibly depending on another key) is the target's lint rule (DS136 for
+/// kafka-connect), and defaults are applied where the target reads its settings.
+pub fn settings_keys(target: &str) -> &'static [AttrDef] {
+    match target {
+        "kafka-connect" => KAFKA_CONNECT_SETTINGS,
+        _ => &[],
+    }
 }
+
+/// `target = "kafka-connect"` settings (docs/targets/kafka-connect.md).
+pub const KAFKA_CONNECT_SETTINGS: &[AttrDef] = &[
+    req(
+        "kafka_container",
+        AttrType::String,
+        "The `kafka` container whose bootstrap servers Kafka Connect uses.",
+    ),
+    req(
+        "landing_container",
+        AttrType::String,
+        "The `object_storage` container (MinIO or S3: endpoint, bucket, prefix) the S3 sinks land change events in.",
+    ),
+    req(
+        "merge_container",
+        AttrType::String,
+        "The `postgres` container of the merge database; the JDBC sinks write its staging tables.",
+    ),
+    req(
+        "merge_credential",
+        AttrType::String,
+        "The credential the JDBC sinks log in to the merge database with.",
+    ),
+    attr(
+        "landing_credential",
+        AttrType::String,
+        "The credential (access key id as `username`, secret key as `password`) of the landing object storage; default: none, the S3 sink uses the default AWS credential chain.",
+    ),
+    attr(
+        "namespace",
+        AttrType::String,
+        "Kubernetes namespace of Kafka Connect and its secrets (default `kafka`).",
+    ),
+    attr(
+        "connect_cluster",
+        AttrType::String,
+        "Name of the Kafka Connect cluster (default: the platform name as a Kubernetes name).",
+    ),
+    attr(
+        "deployment",
+        AttrType::Enum(&["strimzi", "plain"]),
+        "`strimzi` (default): Strimzi custom resources and Helm values; `plain`: Connect REST JSON only.",
+    ),
+    attr(
+        "build_image",
+        AttrType::String,
+        "Image (registry/repository:tag) Strimzi pushes the Connect image with the connector plugins to; required when deployment is `strimzi`.",
+    ),
+    attr(
+        "converter",
+        AttrType::Enum(&["json", "avro"]),
+        "Key and value converter of every connector: `json` (default, with schemas) or `avro`.",
+    ),
+    attr(
+        "schema_registry_url",
+        AttrType::String,
+        "Schema registry URL; required when converter is `avro`.",
+    ),
+    attr(
+        "debezium_version",
+        AttrType::String,
+        "Debezium release of the connector plugins (default `3.2.0.Final`).",
+    ),
+    attr(
+        "replicas",
+        AttrType::Integer { max: 100 },
+        "Kafka Connect worker replicas (default 1).",
+    ),
+];

@@ -17,6 +17,7 @@ pub mod invalid_location;
 pub mod invalid_policy_entry;
 pub mod invalid_repository;
 pub mod kafka_capture;
+pub mod kafka_connect_settings;
 pub mod live_repo;
 pub mod location_policy;
 pub mod missing_approval;
@@ -75,4 +76,5 @@ pub static ALL: &[&Rule] = &[
     &capture_unknown_dataset::RULE,
     &capture_needs_tables::RULE,
     &invalid_policy_entry::RULE,
+    &kafka_connect_settings::RULE,
 ];

@@ -1,0 +1,104 @@
+# Golden case: a db2 cdc capture (multi_dataset) on a kafka-connect platform.
+ecosystem "Golden" {
+  owning_repo = "github:golden/eco@main"
+  live_repo   = "github:golden/eco@live"
+  zone "Z" { repo = "github:golden/z@main" }
+}
+
+vendor "Cloud" {
+  cloud = "aws"
+  location "east" {}
+}
+
+governance_zone "Z" {
+  team "Shop" { repo = "github:golden/shop@main" }
+}
+
+credential_store "secrets" { kind = "file" }
+
+container "kafka" "PlatformKafka" {
+  bootstrap_servers = ["kafka-0.example.internal:9092", "kafka-1.example.internal:9093"]
+  locations         = ["Cloud:east"]
+}
+container "object_storage" "Landing" {
+  bucket    = "golden-landing"
+  prefix    = "cdc/"
+  endpoint  = "http://minio.example.internal:9000"
+  locations = ["Cloud:east"]
+}
+container "postgres" "Merge" {
+  host      = "merge.example.internal"
+  port      = 5433
+  database  = "merge"
+  locations = ["Cloud:east"]
+}
+
+platform "Live" {
+  target           = "kafka-connect"
+  milestoning      = "live_only"
+  locations        = ["Cloud:east"]
+  credential_store = "secrets"
+  settings {
+    kafka_container   = "PlatformKafka"
+    landing_container = "Landing"
+    merge_container   = "Merge"
+    merge_credential  = "merge_writer"
+    deployment        = "plain"
+  }
+}
+
+team "Z" "Shop" {
+  container "db2" "Source" {
+    host      = "db2.example.internal"
+    port      = 50000
+    database  = "SHOPDB"
+    locations = ["Cloud:east"]
+  }
+
+  datastore "Shop_Orders" {
+    capture {
+      kind        = "cdc"
+      container   = "Source"
+      credential  = "shop_cdc"
+      consistency = "multi_dataset"
+      trigger     = "*/5 * * * *"
+      tables      = { orders = "SHOP.ORDERS", order_lines = "SHOP.ORDER_LINES" }
+    }
+    dataset "orders" {
+      classification = ["PUB"]
+      column "id" {
+        type     = "bigint"
+        key      = true
+        nullable = false
+      }
+      column "amount" { type = "decimal(10,2)" }
+    }
+    dataset "order_lines" {
+      classification = ["PUB"]
+      column "order_id" {
+        type     = "bigint"
+        key      = true
+        nullable = false
+      }
+      column "line_no" {
+        type     = "integer"
+        key      = true
+        nullable = false
+      }
+      column "sku" { type = "varchar(20)" }
+    }
+  }
+
+  workspace "Reports" {
+    container = "platform_managed"
+    dsg "Live" {
+      sink "Shop_Orders" "orders" {}
+      sink "Shop_Orders" "order_lines" {}
+    }
+  }
+}
+
+assign "Reports" "Live" {
+  platform = "Live"
+  status   = "provisioned"
+}
