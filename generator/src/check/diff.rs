@@ -280,22 +280,12 @@ pub fn diff_indexed(
                 a.platform.value.clone(),
             )
         };
-        let bm: HashMap<_, &Assignment> = base.assignments.iter().map(|a| (key(a), a)).collect();
-        let hm: HashMap<_, &Assignment> = head.assignments.iter().map(|a| (key(a), a)).collect();
-        let mut keys: Vec<_> = bm
-            .keys()
-            .chain(hm.keys())
-            .cloned()
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        keys.sort();
-        for k in keys {
+        for (k, b, h) in keyed(&base.assignments, &head.assignments, key) {
             compare_with(
                 &mut out,
-                ElementId::Assign(k.0.clone(), k.1.clone(), k.2.clone()),
-                bm.get(&k).copied(),
-                hm.get(&k).copied(),
+                ElementId::Assign(k.0, k.1, k.2),
+                b,
+                h,
                 |a| json!({ "status": a.status.value.as_str(), "doc": opt(&a.doc) }),
                 |a| (a.span, eco.clone()),
             );
@@ -378,22 +368,12 @@ pub fn diff_indexed(
 
     // Team definitions (own attributes only; their elements follow, by ecosystem-wide name).
     let team_key = |t: &Team| (t.zone.value.clone(), t.name.value.clone());
-    let bt: HashMap<_, &Team> = base.teams.iter().map(|t| (team_key(t), t)).collect();
-    let ht: HashMap<_, &Team> = head.teams.iter().map(|t| (team_key(t), t)).collect();
-    let mut team_keys: Vec<_> = bt
-        .keys()
-        .chain(ht.keys())
-        .cloned()
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    team_keys.sort();
-    for k in team_keys {
+    for (k, b, h) in keyed(&base.teams, &head.teams, team_key) {
         compare_with(
             &mut out,
-            ElementId::Team(k.0.clone(), k.1.clone()),
-            bt.get(&k).copied(),
-            ht.get(&k).copied(),
+            ElementId::Team(k.0, k.1),
+            b,
+            h,
             |t| json!({ "doc": opt(&t.doc), "tags": tags(&t.tags) }),
             |t| (t.span, team_region(t)),
         );
@@ -628,6 +608,37 @@ fn compare_with<T>(
         (value(x), span, region)
     };
     compare(out, id, base.map(side), head.map(side));
+}
+
+/// The elements of two lists paired by a composite key, sorted by key; the first of duplicate
+/// keys wins (duplicates are DS008 at load).
+fn keyed<'a, T, K: Ord + std::hash::Hash + Clone>(
+    base: &'a [T],
+    head: &'a [T],
+    key: impl Fn(&T) -> K,
+) -> Vec<(K, Option<&'a T>, Option<&'a T>)> {
+    let mut bm: HashMap<K, &T> = HashMap::with_capacity(base.len());
+    for x in base {
+        bm.entry(key(x)).or_insert(x);
+    }
+    let mut hm: HashMap<K, &T> = HashMap::with_capacity(head.len());
+    for x in head {
+        hm.entry(key(x)).or_insert(x);
+    }
+    let mut keys: Vec<K> = bm
+        .keys()
+        .chain(hm.keys())
+        .cloned()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    keys.sort();
+    keys.into_iter()
+        .map(|k| {
+            let (b, h) = (bm.get(&k).copied(), hm.get(&k).copied());
+            (k, b, h)
+        })
+        .collect()
 }
 
 /// Compare two lists of named elements of one region, pairing them by name.
