@@ -345,8 +345,7 @@ fn helm_values_keys_exist_in_the_operator_chart() {
         }
     }
     let chart_path = repo_root().join("../shared/schemas/strimzi/operator-chart-values-1.2.0.yaml");
-    let chart: serde_json::Value =
-        serde_norway::from_str(&std::fs::read_to_string(&chart_path).unwrap()).unwrap();
+    let chart: serde_json::Value = serde_norway::from_str(&read_shared(&chart_path)).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let o = dsgen(&[
@@ -551,10 +550,20 @@ fn validate(
     }
 }
 
+/// A file of `../shared/schemas` (beside the project, as in CI); without it the test fails and
+/// says where the schemas are expected.
+fn read_shared(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e}; the Strimzi schemas are expected in ../shared/schemas beside the project",
+            path.display()
+        )
+    })
+}
+
 fn crd_schema(file: &str) -> serde_json::Value {
     let path = repo_root().join("../shared/schemas/strimzi").join(file);
-    let crd: serde_json::Value =
-        serde_norway::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let crd: serde_json::Value = serde_norway::from_str(&read_shared(&path)).unwrap();
     crd["spec"]["versions"]
         .as_array()
         .unwrap()

@@ -20,7 +20,6 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 use snapshot::Snapshot;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -85,58 +84,10 @@ impl LoadFailure {
 }
 
 /// A directory's revision: `sha256:` + the SHA-256 of the model's canonical text
-/// (`model::canonical::canonical_text`), computed without holding the whole canonical value:
-/// everything but the teams is one small value, and the teams (the bulk of a model) are
-/// hashed one at a time, each through the same `canonical` function, so the hashed bytes are
-/// exactly the canonical text (a test compares them). At 100k datasets the whole canonical
-/// value would take more memory than the model itself.
+/// (`model::canonical::canonical_text`), the same digest a render records as `model_digest`;
+/// streamed team by team, so the whole canonical value is never held in memory.
 pub fn content_revision(model: &crate::model::Model) -> String {
-    use crate::model::canonical::canonical;
-    use crate::model::{Model, Team};
-    let rest = Model {
-        ecosystem: model.ecosystem.clone(),
-        vendors: model.vendors.clone(),
-        zones: model.zones.clone(),
-        containers: model.containers.clone(),
-        credential_stores: model.credential_stores.clone(),
-        platforms: model.platforms.clone(),
-        assignments: model.assignments.clone(),
-        primary_ingestions: model.primary_ingestions.clone(),
-        ..Model::default()
-    };
-    let text = canonical(&rest).to_string();
-    // The top-level `"teams":[]` (a zone's `teams` is an object, and quotes inside strings are
-    // escaped, so this is the only place the bytes occur unescaped).
-    const EMPTY: &str = "\"teams\":[]";
-    let mut hasher = Sha256::new();
-    match text.find(EMPTY) {
-        Some(at) => {
-            hasher.update(&text.as_bytes()[..at + EMPTY.len() - 1]);
-            let mut teams: Vec<&Team> = model.teams.iter().collect();
-            teams.sort_by(|a, b| {
-                (&a.zone.value, &a.name.value).cmp(&(&b.zone.value, &b.name.value))
-            });
-            for (i, t) in teams.into_iter().enumerate() {
-                if i > 0 {
-                    hasher.update(b",");
-                }
-                let one = Model {
-                    teams: vec![t.clone()],
-                    ..Model::default()
-                };
-                let v = canonical(&one);
-                hasher.update(v["teams"][0].to_string().as_bytes());
-            }
-            hasher.update(&text.as_bytes()[at + EMPTY.len() - 1..]);
-        }
-        None => hasher.update(crate::model::canonical::canonical_text(model).as_bytes()),
-    }
-    let hex: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("sha256:{hex}")
+    format!("sha256:{}", crate::render::model_digest(model))
 }
 
 /// Build a snapshot from loaded model files, or reject them.
