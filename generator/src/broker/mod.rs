@@ -425,7 +425,7 @@ fn check(ix: &ModelIndex, placement: &Placement, out: &mut Vec<Diagnostic>) {
         let platform = on.platform;
         let caps = capabilities(platform.target.value);
         let target = platform.target.value.as_str();
-        let locations = policy::platform_locations(ix, platform);
+        let locations = crate::model::policy::locations(ix, &platform.locations);
         let mut seen_ws: HashSet<&str> = HashSet::new();
         let mut seen_src: HashSet<&str> = HashSet::new();
         for placed in &on.dsgs {

@@ -8,92 +8,15 @@ use super::codes::{DS407, DS408};
 use super::Placed;
 use crate::diag::Diagnostic;
 use crate::model::index::ModelIndex;
-use crate::model::values::LocationRef;
-use crate::model::{Cloud, Name, Platform, Policy, PolicyKind};
+use crate::model::policy::{Lists, Located};
+use crate::model::{Name, Platform, Policy, PolicyKind};
 use std::collections::HashMap;
 
-enum Entry {
-    Vendor(String),
-    Cloud(Cloud),
-    Location(LocationRef),
-    Platform(String),
-}
-
-impl Entry {
-    fn parse(ix: &ModelIndex, kind: PolicyKind, s: &str) -> Option<Entry> {
-        match kind {
-            PolicyKind::Vendor => ix.vendors.contains_key(s).then(|| Entry::Vendor(s.into())),
-            PolicyKind::Cloud => Cloud::parse(s).map(Entry::Cloud),
-            PolicyKind::Location => {
-                let loc = LocationRef::parse(s).ok()?;
-                ix.location_exists(&loc).then_some(Entry::Location(loc))
-            }
-            PolicyKind::Platform => ix
-                .platforms
-                .contains_key(s)
-                .then(|| Entry::Platform(s.into())),
-            PolicyKind::Classification => None,
-        }
-    }
-
-    /// Does this entry match the platform (platform policies) or one of its locations?
-    fn matches(&self, platform: &str, loc: Option<&Located>) -> bool {
-        match (self, loc) {
-            (Entry::Platform(p), _) => p == platform,
-            (Entry::Vendor(v), Some(l)) => *v == l.at.vendor,
-            (Entry::Cloud(c), Some(l)) => *c == l.cloud,
-            (Entry::Location(e), Some(l)) => e.covers(&l.at),
-            _ => false,
-        }
-    }
-}
-
+/// A zone's vendor, cloud, location or platform policy, with its valid entries.
 struct Parsed<'m> {
     zone: &'m str,
     policy: &'m Policy,
-    allowed: Vec<(Entry, &'m Name)>,
-    not_allowed: Vec<(Entry, &'m Name)>,
-}
-
-impl<'m> Parsed<'m> {
-    /// `None` when allowed; else the `not_allowed` entry that matched, or `None` inside for
-    /// "not in `allowed`".
-    fn verdict(&self, platform: &str, loc: Option<&Located>) -> Option<Option<&'m Name>> {
-        if let Some((_, n)) = self
-            .not_allowed
-            .iter()
-            .find(|(e, _)| e.matches(platform, loc))
-        {
-            return Some(Some(n));
-        }
-        if !self.allowed.is_empty() && !self.allowed.iter().any(|(e, _)| e.matches(platform, loc)) {
-            return Some(None);
-        }
-        None
-    }
-}
-
-/// A declared location of a platform.
-pub struct Located<'m> {
-    entry: &'m Name,
-    at: LocationRef,
-    cloud: Cloud,
-}
-
-/// The platform's declared locations (malformed or undeclared ones are DS108's business).
-pub fn platform_locations<'m>(ix: &ModelIndex<'m>, platform: &'m Platform) -> Vec<Located<'m>> {
-    platform
-        .locations
-        .iter()
-        .filter_map(|entry| {
-            let at = LocationRef::parse(&entry.value).ok()?;
-            if !ix.location_exists(&at) {
-                return None;
-            }
-            let cloud = ix.vendors.get(at.vendor.as_str())?.cloud.value;
-            Some(Located { entry, at, cloud })
-        })
-        .collect()
+    lists: Lists<'m>,
 }
 
 /// The placement-relevant policies of every zone, parsed once.
@@ -109,23 +32,12 @@ impl<'m> ZonePolicies<'m> {
                 .policies
                 .iter()
                 .filter(|p| p.kind.value != PolicyKind::Classification)
-                .map(|policy| {
-                    let entries = |names: &'m [Name]| {
-                        names
-                            .iter()
-                            .filter_map(|n| {
-                                Some((Entry::parse(ix, policy.kind.value, &n.value)?, n))
-                            })
-                            .collect::<Vec<_>>()
-                    };
-                    Parsed {
-                        zone: name,
-                        policy,
-                        allowed: entries(&policy.allowed),
-                        not_allowed: entries(&policy.not_allowed),
-                    }
+                .map(|policy| Parsed {
+                    zone: name,
+                    policy,
+                    lists: Lists::of(ix, policy),
                 })
-                .filter(|p| !p.allowed.is_empty() || !p.not_allowed.is_empty())
+                .filter(|p| !p.lists.is_empty())
                 .collect();
             if !parsed.is_empty() {
                 zones.insert(*name, parsed);
@@ -176,7 +88,8 @@ impl<'m> ZonePolicies<'m> {
             for p in policies {
                 let kind = p.policy.kind.value;
                 if kind == PolicyKind::Platform {
-                    if let Some(entry) = p.verdict(pname, None) {
+                    if let Some(verdict) = p.lists.verdict(Some(pname), None) {
+                        let entry = verdict.entry();
                         out.push(
                             self.diagnostic(&DS407, placed, p, entry, what, why, role)
                                 .label(platform.name.span, "the platform"),
@@ -185,18 +98,11 @@ impl<'m> ZonePolicies<'m> {
                     continue;
                 }
                 for loc in locations {
-                    let Some(entry) = p.verdict(pname, Some(loc)) else {
+                    let Some(verdict) = p.lists.verdict(Some(pname), Some(loc)) else {
                         continue;
                     };
-                    let detail = match kind {
-                        PolicyKind::Vendor => format!(" (vendor `{}`)", loc.at.vendor),
-                        PolicyKind::Cloud => format!(
-                            " (cloud `{}` of vendor `{}`)",
-                            loc.cloud.as_str(),
-                            loc.at.vendor
-                        ),
-                        _ => String::new(),
-                    };
+                    let entry = verdict.entry();
+                    let detail = loc.detail(kind);
                     let d = self
                         .diagnostic(&DS408, placed, p, entry, what, why, role)
                         .label(
@@ -225,7 +131,7 @@ impl<'m> ZonePolicies<'m> {
         let (label_span, label) = match entry {
             Some(n) => (n.span, format!("`{}` is not allowed", n.value)),
             None => {
-                let allowed: Vec<&str> = p.allowed.iter().map(|(_, n)| n.value.as_str()).collect();
+                let allowed = p.lists.allowed_names();
                 (
                     p.policy.name.span,
                     format!("allows only {}", allowed.join(", ")),

@@ -8,6 +8,7 @@ pub mod canonical;
 pub mod datatype;
 pub mod deps;
 pub mod index;
+pub mod policy;
 pub mod values;
 
 use crate::source::{SourceMap, Span, Spanned};

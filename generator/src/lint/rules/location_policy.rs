@@ -32,8 +32,8 @@
 use crate::diag::codes::declare_code;
 use crate::diag::Diagnostic;
 use crate::lint::{LintContext, Rule};
-use crate::model::values::LocationRef;
-use crate::model::{Cloud, Container, ContainerKind, GovernanceZone, Name, Policy, PolicyKind};
+use crate::model::policy::{self, Lists, Located, Verdict};
+use crate::model::{Container, ContainerKind, GovernanceZone, Name, Policy, PolicyKind};
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
 
@@ -56,71 +56,11 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// A valid policy entry (invalid ones are DS135's business).
-enum Entry {
-    Vendor(String),
-    Cloud(Cloud),
-    Location(LocationRef),
-}
-
-impl Entry {
-    fn parse(cx: &LintContext, kind: PolicyKind, s: &str) -> Option<Entry> {
-        match kind {
-            PolicyKind::Vendor => cx
-                .index
-                .vendors
-                .contains_key(s)
-                .then(|| Entry::Vendor(s.into())),
-            PolicyKind::Cloud => Cloud::parse(s).map(Entry::Cloud),
-            PolicyKind::Location => {
-                let loc = LocationRef::parse(s).ok()?;
-                cx.index
-                    .location_exists(&loc)
-                    .then_some(Entry::Location(loc))
-            }
-            PolicyKind::Classification | PolicyKind::Platform => None,
-        }
-    }
-
-    fn matches(&self, loc: &Located) -> bool {
-        match self {
-            Entry::Vendor(v) => *v == loc.at.vendor,
-            Entry::Cloud(c) => *c == loc.cloud,
-            Entry::Location(l) => l.covers(&loc.at),
-        }
-    }
-}
-
-/// A policy of a producing zone, with its valid entries.
+/// A vendor, cloud or location policy of a producing zone, with its valid entries.
 struct Parsed<'m> {
     zone: &'m GovernanceZone,
     policy: &'m Policy,
-    allowed: Vec<(Entry, &'m Name)>,
-    not_allowed: Vec<(Entry, &'m Name)>,
-}
-
-/// A declared location of a consuming container.
-struct Located<'m> {
-    entry: &'m Name,
-    at: LocationRef,
-    cloud: Cloud,
-}
-
-enum Verdict<'m> {
-    NotAllowed(&'m Name),
-    NotInAllowed,
-}
-
-impl<'m> Parsed<'m> {
-    fn verdict(&self, loc: &Located) -> Option<Verdict<'m>> {
-        if let Some((_, name)) = self.not_allowed.iter().find(|(e, _)| e.matches(loc)) {
-            return Some(Verdict::NotAllowed(name));
-        }
-        if !self.allowed.is_empty() && !self.allowed.iter().any(|(e, _)| e.matches(loc)) {
-            return Some(Verdict::NotInAllowed);
-        }
-        None
-    }
+    lists: Lists<'m>,
 }
 
 fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
@@ -138,10 +78,9 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             .map(|policy| Parsed {
                 zone,
                 policy,
-                allowed: entries(cx, policy.kind.value, &policy.allowed),
-                not_allowed: entries(cx, policy.kind.value, &policy.not_allowed),
+                lists: Lists::of(&cx.index, policy),
             })
-            .filter(|p| !p.allowed.is_empty() || !p.not_allowed.is_empty())
+            .filter(|p| !p.lists.is_empty())
             .collect();
         if !parsed.is_empty() {
             zones.insert(zone.name.value.as_str(), parsed);
@@ -161,7 +100,7 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
             if container.kind.value == ContainerKind::PlatformManaged {
                 continue;
             }
-            let locations = locations(cx, container);
+            let locations = policy::locations(&cx.index, &container.locations);
             if locations.is_empty() {
                 continue;
             }
@@ -179,7 +118,7 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
                     };
                     for policy in policies {
                         for loc in &locations {
-                            let Some(verdict) = policy.verdict(loc) else {
+                            let Some(verdict) = policy.lists.verdict(None, Some(loc)) else {
                                 continue;
                             };
                             out.push(diagnostic(
@@ -198,30 +137,6 @@ fn check(cx: &LintContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The valid entries of one list of a policy.
-fn entries<'m>(cx: &LintContext, kind: PolicyKind, names: &'m [Name]) -> Vec<(Entry, &'m Name)> {
-    names
-        .iter()
-        .filter_map(|n| Some((Entry::parse(cx, kind, &n.value)?, n)))
-        .collect()
-}
-
-/// The container's declared locations (malformed or undeclared ones are DS108's business).
-fn locations<'m>(cx: &LintContext<'m>, container: &'m Container) -> Vec<Located<'m>> {
-    container
-        .locations
-        .iter()
-        .filter_map(|entry| {
-            let at = LocationRef::parse(&entry.value).ok()?;
-            if !cx.index.location_exists(&at) {
-                return None;
-            }
-            let cloud = cx.index.vendors.get(at.vendor.as_str())?.cloud.value;
-            Some(Located { entry, at, cloud })
-        })
-        .collect()
-}
-
 fn diagnostic(
     ws: &Name,
     store: &Name,
@@ -231,15 +146,7 @@ fn diagnostic(
     verdict: Verdict,
 ) -> Diagnostic {
     let kind = policy.policy.kind.value;
-    let what = match kind {
-        PolicyKind::Vendor => format!(" (vendor `{}`)", loc.at.vendor),
-        PolicyKind::Cloud => format!(
-            " (cloud `{}` of vendor `{}`)",
-            loc.cloud.as_str(),
-            loc.at.vendor
-        ),
-        _ => String::new(),
-    };
+    let what = loc.detail(kind);
     let zone = &policy.zone.name.value;
     let d = Diagnostic::new(
         &DS123,
@@ -259,11 +166,7 @@ fn diagnostic(
         loc.entry.span,
         format!("location of container `{}`", container.name.value),
     );
-    let allowed: Vec<&str> = policy
-        .allowed
-        .iter()
-        .map(|(_, n)| n.value.as_str())
-        .collect();
+    let allowed = policy.lists.allowed_names();
     let (label_span, label): (Span, String) = match verdict {
         Verdict::NotAllowed(entry) => (entry.span, format!("`{}` is not allowed", entry.value)),
         Verdict::NotInAllowed => (
