@@ -432,7 +432,7 @@ fn arb_model() -> impl Strategy<Value = String> {
             if zone_decl {
                 m.push_str("  zone \"Z\" { repo = \"github:t/zone@main\" }\n");
             }
-            m.push_str("}\ngoverning_zone_placeholder\n".replace("governing_zone_placeholder\n", "").as_str());
+            m.push_str("}\n");
             m.push_str("governance_zone \"Z\" {\n  team \"T0\" { repo = \"github:t/t0@main\" }\n  team \"T1\" { repo = \"github:t/t1@main\" }\n}\n");
             for team in 0..2 {
                 m.push_str(&format!("team \"Z\" \"T{team}\" {{\n"));
