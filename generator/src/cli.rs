@@ -881,8 +881,8 @@ fn render_command(
     timings: bool,
 ) -> anyhow::Result<u8> {
     use crate::model::Target;
-    use crate::render::write::{write_tree, Manifest};
-    use crate::target::{render, Backend, RenderError};
+    use crate::render::write::write_tree;
+    use crate::target::{render_model, Backend, RenderError, Selection};
     use std::time::Instant;
     let target = match target {
         None => None,
@@ -906,74 +906,31 @@ fn render_command(
         eprintln!("dsgen: error: the model has errors; nothing was rendered");
         return Ok(exit::REJECTED);
     }
-    let ix = crate::model::index::ModelIndex::new(&model);
-    if let Some(p) = platform {
-        if !ix.platforms.contains_key(p) {
-            let mut msg = format!("unknown platform `{p}`");
-            if let Some(s) =
-                crate::diag::did_you_mean(p, model.platforms.iter().map(|p| p.name.value.as_str()))
-            {
-                msg.push_str(&format!("; did you mean `{s}`?"));
-            }
-            eprintln!("dsgen: error: {msg}");
-            return Ok(exit::USAGE);
-        }
-    }
-    let selected: Vec<&str> = model
-        .platforms
-        .iter()
-        .filter(|p| platform.is_none_or(|name| p.name.value == name))
-        .filter(|p| target.is_none_or(|t| p.target.value == t))
-        .map(|p| p.name.value.as_str())
-        .collect();
-    if let (Some(p), Some(t), true) = (platform, target, selected.is_empty()) {
-        eprintln!(
-            "dsgen: error: platform `{p}` has target `{}`, not `{}`",
-            ix.platforms[p].target.value.as_str(),
-            t.as_str()
-        );
-        return Ok(exit::USAGE);
-    }
     let t = Instant::now();
-    let placement = crate::broker::place(&model, &ix).placement;
-    let graphs = crate::graph::build(&ix, &placement);
-    let t_graph = t.elapsed();
-    let t = Instant::now();
-    let (tree, platforms) = match render(&model, &ix, &placement, &graphs, &selected) {
+    let output = match render_model(
+        &model,
+        Selection {
+            platform,
+            target,
+            inventory: false,
+        },
+    ) {
         Ok(r) => r,
         Err(RenderError::Diagnostics(d)) => {
             diagnostics_to_stderr(&d, &model.sources);
             eprintln!("dsgen: error: the model cannot be rendered; nothing was written");
             return Ok(exit::REJECTED);
         }
-        Err(RenderError::NotBuilt { platform, target }) => {
-            eprintln!(
-                "dsgen: error: platform `{platform}` has target `{target}`, which this dsgen \
-                 version cannot render yet (built: kafka-connect; legacy renders nothing); \
-                 select other platforms with --platform or --target"
-            );
-            return Ok(exit::USAGE);
-        }
-        Err(RenderError::Tree(msg)) => {
-            eprintln!("dsgen: error: internal: {msg}");
+        Err(e) => {
+            eprintln!("dsgen: error: {e}");
             return Ok(exit::USAGE);
         }
     };
     let t_render = t.elapsed();
     let rss_render = rss_mib();
     let t = Instant::now();
-    let digest = crate::render::model_digest(&model);
-    let t_digest = t.elapsed();
-    let manifest = Manifest::of(&tree, digest, platforms);
-    if timings {
-        eprintln!(
-            "dsgen: model digest {:.3}s, manifest {:.3}s, resident {:?} MiB",
-            t_digest.as_secs_f64(),
-            t.elapsed().as_secs_f64(),
-            rss_mib()
-        );
-    }
-    write_tree(out_dir, &tree, &manifest)?;
+    let (tree, manifest) = (&output.tree, &output.manifest);
+    write_tree(out_dir, tree, manifest)?;
     let t_write = t.elapsed();
     if timings {
         eprintln!("dsgen: resident after write {:?} MiB", rss_mib());
@@ -1000,10 +957,9 @@ fn render_command(
     );
     if timings {
         eprintln!(
-            "dsgen: timings: load+lint {:.3}s, placement+graph {:.3}s, render {:.3}s ({} files, \
-             resident {} MiB), write {:.3}s",
+            "dsgen: timings: load+lint {:.3}s, render (placement, graph, targets, manifest) \
+             {:.3}s ({} files, resident {} MiB), write {:.3}s",
             t_lint.as_secs_f64(),
-            t_graph.as_secs_f64(),
             t_render.as_secs_f64(),
             tree.len(),
             rss_render.map_or_else(|| "?".to_string(), |m| m.to_string()),

@@ -437,11 +437,87 @@ fn rest_json_and_kafka_connectors_agree() {
     );
 }
 
+/// The inventory `dsgen plan` compares: one resource per deployed object, each defined by a
+/// rendered file that names it, unique per (platform, kind, name); none without `inventory`.
+#[test]
+fn the_inventory_lists_every_deployed_object_once_in_the_file_that_defines_it() {
+    use dsgen::target::resource::ResourceKind;
+    use dsgen::target::{render_model, Selection};
+    let (model, diags) =
+        dsgen::lint::lint_loaded(load_files(model_files(&repo_root().join("examples/acme"))));
+    assert!(diags.iter().all(|d| !d.is_error()));
+    let all = Selection {
+        inventory: true,
+        target: Some(dsgen::model::Target::KafkaConnect),
+        ..Selection::default()
+    };
+    let out = render_model(&model, all).unwrap_or_else(|e| panic!("{e:?}"));
+    let files: BTreeMap<String, Vec<u8>> = out.files().into_iter().collect();
+    assert!(files.contains_key("MANIFEST.json"));
+    let mut seen = std::collections::BTreeSet::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for r in &out.resources {
+        let key = (&r.platform, r.resource.kind, &r.resource.name);
+        assert!(seen.insert(key), "listed twice: {key:?}");
+        kinds.insert(r.resource.kind);
+        let text = std::str::from_utf8(&files[&r.resource.file]).unwrap();
+        assert!(r.resource.file.starts_with(&format!("{}/", r.platform)));
+        // A chart's values do not name the release they are installed as.
+        assert!(
+            r.resource.kind == ResourceKind::HelmRelease || text.contains(&r.resource.name),
+            "{} does not name {}",
+            r.resource.file,
+            r.resource.name
+        );
+        if matches!(
+            r.resource.kind,
+            ResourceKind::SourceConnector | ResourceKind::SinkConnector
+        ) {
+            let class = r.resource.spec["connector.class"].as_str().unwrap();
+            assert!(text.contains(class), "{}: {class}", r.resource.file);
+        }
+    }
+    for kind in [
+        ResourceKind::ConnectCluster,
+        ResourceKind::SourceConnector,
+        ResourceKind::SinkConnector,
+        ResourceKind::AccessControl,
+        ResourceKind::NetworkPolicy,
+        ResourceKind::HelmRelease,
+    ] {
+        assert!(kinds.contains(&kind), "acme renders no {kind:?}");
+    }
+    // Every connector file of the render is some connector's REST JSON.
+    let connectors = out
+        .resources
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.resource.kind,
+                ResourceKind::SourceConnector | ResourceKind::SinkConnector
+            )
+        })
+        .count();
+    let rest = files.keys().filter(|p| p.contains("/connect/")).count();
+    assert_eq!(connectors, rest);
+
+    let plain = render_model(
+        &model,
+        Selection {
+            inventory: false,
+            ..all
+        },
+    )
+    .unwrap();
+    assert!(plain.resources.is_empty());
+    assert_eq!(plain.tree, out.tree, "the inventory changes no file");
+}
+
 fn render_files(files: Vec<(String, Vec<u8>)>) -> (String, Vec<(String, Vec<u8>)>) {
     let (model, diags) = dsgen::lint::lint_loaded(load_files(files));
     assert!(diags.iter().all(|d| !d.is_error()));
     let digest = dsgen::render::model_digest(&model);
-    let (tree, _) = dsgen::target::render_all(&model).unwrap_or_else(|e| panic!("{e:?}"));
+    let (tree, _, _) = dsgen::target::render_all(&model).unwrap_or_else(|e| panic!("{e:?}"));
     (
         digest,
         tree.iter()

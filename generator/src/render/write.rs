@@ -64,6 +64,15 @@ impl Manifest {
     }
 }
 
+impl Manifest {
+    /// `MANIFEST.json`'s bytes: pretty JSON with a final newline.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut text = serde_json::to_string_pretty(self).expect("a manifest always serializes");
+        text.push('\n');
+        text.into_bytes()
+    }
+}
+
 /// Why an output directory was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -141,10 +150,8 @@ pub fn write_tree(out: &Path, tree: &FileTree, manifest: &Manifest) -> Result<()
         let dest = staging.path().join(path);
         std::fs::write(&dest, bytes).map_err(io_at(&dest))
     })?;
-    let mut text = serde_json::to_string_pretty(manifest).expect("a manifest always serializes");
-    text.push('\n');
     let dest = staging.path().join(MANIFEST);
-    std::fs::write(&dest, text).map_err(io_at(&dest))?;
+    std::fs::write(&dest, manifest.to_bytes()).map_err(io_at(&dest))?;
 
     // Swap: move the old render aside, move the new one in, then delete the old one. If the
     // second rename fails the old render is put back.

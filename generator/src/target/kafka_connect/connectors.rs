@@ -19,6 +19,7 @@ use crate::model::{CaptureKind, Container, ContainerKind, ContainerSpec, Dataset
 use crate::render::codes;
 use crate::render::names::{self, Collision, Namespace};
 use crate::source::Span;
+use crate::target::resource::Element;
 use petgraph::Direction;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -60,6 +61,8 @@ pub struct Connector {
     pub plugin: Plugin,
     /// Config without `connector.class` and `tasks.max`, sorted by key.
     pub config: BTreeMap<String, String>,
+    /// What it moves: the ingest node's store or dataset (a source), one dataset (a sink).
+    pub element: Element,
 }
 
 impl Connector {
@@ -245,10 +248,15 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
         let topics: Vec<(&Dataset, String)> = match (capture.kind.value, container.kind.value) {
             (CaptureKind::Cdc, ContainerKind::Database(engine)) => {
                 let prefix = names.claim(Which::Topic, &element, span, names::kafka(&base));
+                let node_element = match node.dataset.as_deref() {
+                    Some(d) => Element::Dataset(store_name.to_string(), d.to_string()),
+                    None => Element::Store(store_name.to_string()),
+                };
                 let source = source_connector(
                     cx,
                     s,
                     &mut names,
+                    node_element,
                     &element,
                     span,
                     &base,
@@ -372,6 +380,7 @@ fn source_connector(
     cx: &RenderContext,
     s: &Settings,
     names: &mut Names,
+    node: Element,
     element: &str,
     span: Span,
     base: &str,
@@ -466,6 +475,7 @@ fn source_connector(
         tasks_max: 1,
         plugin: Plugin::of(engine),
         config,
+        element: node,
     }
 }
 
@@ -524,6 +534,7 @@ fn landing_sink(
         tasks_max: 1,
         plugin: Plugin::S3,
         config,
+        element: Element::Dataset(store.to_string(), dataset.to_string()),
     }
 }
 
@@ -588,5 +599,6 @@ fn staging_sink(
         tasks_max: 1,
         plugin: Plugin::Jdbc,
         config,
+        element: Element::Dataset(store.to_string(), d.to_string()),
     }
 }

@@ -21,7 +21,8 @@ mod connectors;
 pub mod settings;
 mod strimzi;
 
-use super::{RenderContext, Target};
+use super::resource::{Element, Resource, ResourceKind};
+use super::{RenderContext, Rendered, Target};
 use crate::diag::Diagnostic;
 use crate::model;
 use crate::render::tree::FileTree;
@@ -39,14 +40,14 @@ impl Target for KafkaConnect {
         model::Target::KafkaConnect
     }
 
-    fn render(&self, cx: &RenderContext) -> Result<FileTree, Vec<Diagnostic>> {
+    fn render(&self, cx: &RenderContext) -> Result<Rendered, Vec<Diagnostic>> {
         let settings = settings::resolve(cx.platform, cx.index)?;
         let plan = connectors::plan(cx, &settings)?;
         let mut tree = FileTree::new();
         // Nothing flows through this platform's Connect (e.g. it reads everything from a
         // primary's merge tables): no cluster to deploy.
         if plan.connectors.is_empty() {
-            return Ok(tree);
+            return Ok(Rendered::default());
         }
         let internal = |e: crate::render::tree::TreeError| {
             vec![Diagnostic::new(
@@ -82,8 +83,62 @@ impl Target for KafkaConnect {
                 .map_err(internal)?;
             }
         }
-        Ok(tree)
+        let resources = if cx.inventory {
+            resources(cx, &settings, &plan)
+        } else {
+            Vec::new()
+        };
+        Ok(Rendered {
+            files: tree,
+            resources,
+        })
     }
+}
+
+/// What the platform's files deploy: every connector (in its KafkaConnector file with strimzi,
+/// its REST JSON with plain Connect) and the platform-wide objects.
+fn resources(cx: &RenderContext, s: &settings::Settings, plan: &Plan) -> Vec<Resource> {
+    let mut out: Vec<Resource> = plan
+        .connectors
+        .iter()
+        .map(|c| Resource {
+            kind: match c.plugin {
+                Plugin::Jdbc | Plugin::S3 => ResourceKind::SinkConnector,
+                _ => ResourceKind::SourceConnector,
+            },
+            name: c.name.clone(),
+            file: match s.deployment {
+                Deployment::Strimzi => format!("strimzi/connectors/{}.yaml", c.group),
+                Deployment::Plain => format!("connect/{}.json", c.name),
+            },
+            spec: c.rest_json()["config"].clone(),
+            element: c.element.clone(),
+        })
+        .collect();
+    let platform = Element::Platform(cx.platform.name.value.clone());
+    match s.deployment {
+        Deployment::Strimzi => out.extend(strimzi::resources(s, plan).into_iter().map(
+            |(kind, name, file, spec)| Resource {
+                kind,
+                name,
+                file: file.to_string(),
+                spec,
+                element: platform.clone(),
+            },
+        )),
+        Deployment::Plain => out.push(Resource {
+            kind: ResourceKind::ConnectCluster,
+            name: s.connect_cluster.clone(),
+            file: "worker/config-providers.properties".to_string(),
+            spec: object(
+                worker_providers(s.secrets)
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::from(v))),
+            ),
+            element: platform,
+        }),
+    }
+    out
 }
 
 /// Worker settings of plain Connect that resolve the connectors' placeholders.

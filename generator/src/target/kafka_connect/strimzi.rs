@@ -4,6 +4,7 @@
 use super::connectors::{Plan, Plugin};
 use super::object;
 use super::settings::{Converter, Settings};
+use crate::target::resource::ResourceKind;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -65,6 +66,37 @@ pub fn files(s: &Settings, plan: &Plan) -> Vec<(String, String)> {
             .map(|(group, docs)| (format!("strimzi/connectors/{group}.yaml"), yaml(&docs))),
     );
     out
+}
+
+/// The platform-wide objects of the strimzi deployment as (kind, name, file, spec), for the
+/// render's inventory (connectors are listed by the caller).
+pub fn resources(s: &Settings, plan: &Plan) -> Vec<(ResourceKind, String, &'static str, Value)> {
+    vec![
+        (
+            ResourceKind::ConnectCluster,
+            s.connect_cluster.clone(),
+            "strimzi/kafka-connect.yaml",
+            kafka_connect(s, plan),
+        ),
+        (
+            ResourceKind::AccessControl,
+            format!("{}-connect-secrets", s.connect_cluster),
+            "strimzi/rbac.yaml",
+            Value::Array(rbac(s, &plan.credentials)),
+        ),
+        (
+            ResourceKind::NetworkPolicy,
+            format!("{}-connect-egress", s.connect_cluster),
+            "strimzi/network-policy.yaml",
+            network_policy(s, plan),
+        ),
+        (
+            ResourceKind::HelmRelease,
+            "strimzi-kafka-operator".to_string(),
+            "helm/strimzi-kafka-operator-values.yaml",
+            helm_values(s),
+        ),
+    ]
 }
 
 fn kafka_connector(s: &Settings, c: &super::Connector) -> Value {
