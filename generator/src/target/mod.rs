@@ -13,6 +13,7 @@
 
 pub mod kafka_connect;
 pub mod resource;
+pub mod revision;
 
 use crate::broker::Placement;
 use crate::diag::Diagnostic;
