@@ -537,14 +537,21 @@ fn write_capture(out: &mut String, u: usize, capture: Capture) -> fmt::Result {
         Capture::Watermark => ("watermark", "0 * * * *"),
         Capture::Snapshot => ("snapshot", "30 1 * * *"),
     };
-    writeln!(out, "    capture {{")?;
-    writeln!(out, "      kind        = \"{kind}\"")?;
-    writeln!(out, "      container   = \"u{u:05}_src\"")?;
-    writeln!(out, "      credential  = \"u{u:05}_reader\"")?;
-    writeln!(out, "      consistency = \"multi_dataset\"")?;
-    writeln!(out, "      trigger     = \"{trigger}\"")?;
+    let mut attrs = vec![
+        ("kind", kind.to_string()),
+        ("container", format!("u{u:05}_src")),
+        ("credential", format!("u{u:05}_reader")),
+        ("consistency", "multi_dataset".to_string()),
+        ("trigger", trigger.to_string()),
+    ];
     if let Capture::Watermark = capture {
-        writeln!(out, "      watermark_column = \"updated_at\"")?;
+        attrs.push(("watermark_column", "updated_at".to_string()));
+    }
+    // Aligned like `dsgen fmt` aligns a run of attributes, so the output is fmt-clean.
+    let width = attrs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    writeln!(out, "    capture {{")?;
+    for (k, v) in attrs {
+        writeln!(out, "      {k:<width$} = \"{v}\"")?;
     }
     writeln!(out, "    }}")
 }
@@ -606,6 +613,29 @@ mod tests {
         let stats = write_model(&out, datasets).unwrap();
         assert_eq!(parsed_counts(&out), stats);
         (dir, stats)
+    }
+
+    /// What `dsgen synth` writes is what `dsgen fmt` would write.
+    #[test]
+    fn output_is_formatted() {
+        let (dir, _) = generate(3 * UNIT);
+        let mut files = Vec::new();
+        let mut stack = vec![dir.path().to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).unwrap().flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    files.push(e.path());
+                }
+            }
+        }
+        assert!(files.len() >= 6, "{files:?}");
+        for f in files {
+            let text = fs::read_to_string(&f).unwrap();
+            let formatted = crate::fmt::format_source(&text).unwrap();
+            assert!(formatted == text, "{} is not fmt-clean", f.display());
+        }
     }
 
     #[test]
