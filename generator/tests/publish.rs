@@ -935,3 +935,61 @@ fn a_bare_repository_publishes_and_verifies() {
         assert_eq!(c.committer().email(), Some("dsgen@localhost"));
     }
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let dest = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn verify_renders_the_platforms_the_manifest_lists() {
+    // examples/acme has platforms whose targets are not built: publishing everything is a
+    // usage error, publishing the kafka-connect ones works, and verify must re-render only
+    // those (rendering everything would fail the same way).
+    let r = Repo::new(&base_model());
+    std::fs::remove_dir_all(r.path.join("model")).expect("rm");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/acme"),
+        &r.path.join("model"),
+    );
+    git(&r.path, &["add", "-A"]);
+    git(&r.path, &["commit", "-q", "-m", "acme"]);
+    let o = r.publish(&[]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot render yet"), "{}", stderr(&o));
+    ok(&r.publish(&["--target", "kafka-connect"]));
+    let o = dsgen(&r.path, &["verify", "--branch", BRANCH]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    // Platforms of two targets (kafka-connect and legacy), published without a selection.
+    let mixed = format!(
+        "{}\nplatform \"Gov\" {{ target = \"legacy\" }}\n",
+        base_model()
+    );
+    std::fs::remove_dir_all(r.path.join("model")).expect("rm");
+    std::fs::create_dir(r.path.join("model")).expect("mkdir");
+    std::fs::write(r.path.join("model/model.hcl"), &mixed).expect("write");
+    git(&r.path, &["add", "-A"]);
+    git(&r.path, &["commit", "-q", "-m", "mixed targets"]);
+    let tip = ok(&r.publish(&[]));
+    let manifest = tree_files(&r.open(), &tip)["MANIFEST.json"].1.clone();
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).expect("json");
+    assert_eq!(manifest["platforms"].as_array().map(Vec::len), Some(2));
+    let o = dsgen(&r.path, &["verify", "--branch", BRANCH]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Only the legacy platform: a tree of MANIFEST.json alone, verified as such.
+    let tip = ok(&r.publish(&["--platform", "Gov"]));
+    assert_eq!(
+        tree_files(&r.open(), &tip).into_keys().collect::<Vec<_>>(),
+        ["MANIFEST.json"]
+    );
+    let o = dsgen(&r.path, &["verify", "--branch", BRANCH]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}

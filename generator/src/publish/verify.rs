@@ -66,11 +66,12 @@ pub fn verify(
     let message = commit.message_raw().unwrap_or("").to_string();
     let trailer = |key: &str| -> Option<String> {
         let trailers = git2::message_trailers_strs(&message).ok()?;
+        // The last one wins, as with git's own trailer handling.
         let value = trailers
             .iter()
             .filter(|(k, _)| k.eq_ignore_ascii_case(key))
             .map(|(_, v)| v.trim().to_string())
-            .last();
+            .next_back();
         value
     };
     let Some(named) = trailer(MODEL_COMMIT) else {
