@@ -727,6 +727,21 @@ fn refused_branches_leave_everything_as_it_was() {
     let o = r.publish(&[]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("is checked out"), "{}", stderr(&o));
+    // And from inside a linked work tree, the main work tree's branch is refused.
+    let o = dsgen(
+        &wt,
+        &[
+            "publish",
+            "--branch",
+            "main",
+            "--model-dir",
+            "model",
+            "--rev",
+            "main",
+        ],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("is checked out"), "{}", stderr(&o));
 }
 
 #[test]

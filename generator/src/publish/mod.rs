@@ -339,8 +339,16 @@ fn refuse_checked_out(repo: &Repository, refname: &str, branch: &str) -> Result<
     if !repo.is_bare() && head_is(repo) {
         checked_out = repo.workdir().map(|p| p.display().to_string());
     }
+    // From a linked work tree, the main work tree counts too.
+    let main = repo
+        .is_worktree()
+        .then(|| Repository::open(repo.commondir()).ok())
+        .flatten();
+    if let Some(main) = main.as_ref().filter(|m| !m.is_bare() && head_is(m)) {
+        checked_out = main.workdir().map(|p| p.display().to_string());
+    }
     if checked_out.is_none() {
-        if let Ok(names) = repo.worktrees() {
+        if let Ok(names) = main.as_ref().unwrap_or(repo).worktrees() {
             for name in names.iter().flatten() {
                 let Ok(wt) = repo.find_worktree(name) else {
                     continue;
