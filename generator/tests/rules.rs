@@ -20,6 +20,10 @@ use std::collections::BTreeSet;
 const NO_TEXT_FIXTURE: &[(&str, &str)] = &[
     ("DS901", "a git error: tests/check.rs"),
     ("DS902", "a missing merge base: tests/check.rs"),
+    ("DS903", "a refused branch: tests/publish.rs"),
+    ("DS904", "a branch that stays locked: tests/publish.rs"),
+    ("DS905", "a tip without its model commit: tests/publish.rs"),
+    ("DS906", "a remote that fails: tests/publish.rs"),
     ("DS001", "needs bytes that are not UTF-8: tests/loader.rs"),
     (
         "DS009",

@@ -69,6 +69,7 @@ pub fn all() -> Vec<&'static Code> {
         .chain(crate::check::codes::ALL.iter().copied())
         .chain(crate::broker::codes::ALL.iter().copied())
         .chain(crate::render::codes::ALL.iter().copied())
+        .chain(crate::publish::codes::ALL.iter().copied())
         .collect();
     codes.sort_by_key(|c| c.code);
     codes
