@@ -39,6 +39,7 @@ platform "YellowLive" {
     landing_credential = "yellow_landing"
     namespace          = "yellow"
     build_image        = "registry.dc1.acme.internal/yellow/connect:1"
+    batch_image        = "registry.dc1.acme.internal/yellow/dsgen-batch:1"
     replicas           = 2
   }
 }

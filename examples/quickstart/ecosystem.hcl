@@ -51,6 +51,7 @@ platform "Local" {
     merge_container   = "LocalMerge"
     merge_credential  = "merge_writer"
     build_image       = "registry.example.internal/kafka/local-connect:1"
+    batch_image       = "registry.example.internal/kafka/dsgen-batch:1"
   }
 }
 

@@ -317,6 +317,10 @@ fn platform_file(out: &mut String) -> fmt::Result {
         out,
         "    build_image       = \"registry.dc1.synth.internal/kafka/connect:1\""
     )?;
+    writeln!(
+        out,
+        "    batch_image       = \"registry.dc1.synth.internal/kafka/dsgen-batch:1\""
+    )?;
     writeln!(out, "  }}")?;
     writeln!(out, "}}")
 }

@@ -135,9 +135,37 @@ fn golden_trees_match() {
 fn golden_cases_cover_every_source_kind() {
     let mut classes = std::collections::BTreeSet::new();
     let mut plain = false;
+    // Batch CronJobs: (capture kind of the node, suspended) seen.
+    let mut cron_jobs = std::collections::BTreeSet::new();
     for case in cases() {
+        let model = std::fs::read_to_string(case.join("model/model.hcl")).unwrap_or_default();
         for (path, bytes) in files(&case.join("expected")) {
             let text = String::from_utf8_lossy(&bytes);
+            if path.contains("/batch/") && text.contains("kind: CronJob") {
+                // The node's store, from `--node ingest/STORE[/DATASET]`.
+                let node = text
+                    .lines()
+                    .skip_while(|l| !l.trim().ends_with("--node"))
+                    .nth(1)
+                    .unwrap_or_default();
+                let store = node.trim().trim_start_matches("- ingest/");
+                let store = store.split('/').next().unwrap_or_default();
+                let block = model
+                    .split(&format!("datastore \"{store}\""))
+                    .nth(1)
+                    .unwrap_or_default();
+                let kind = block
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("kind"))
+                    .map(|k| {
+                        k.trim_start_matches([' ', '='])
+                            .trim_matches('"')
+                            .to_string()
+                    });
+                if let Some(kind) = kind {
+                    cron_jobs.insert((kind, text.contains("suspend: true")));
+                }
+            }
             if path.contains("/connect/") {
                 for line in text.lines() {
                     if let Some(c) = line.trim().strip_prefix("\"connector.class\": \"") {
@@ -160,4 +188,14 @@ fn golden_cases_cover_every_source_kind() {
         assert!(classes.contains(class), "no golden case renders {class}");
     }
     assert!(plain, "no golden case renders a plain deployment");
+    for kind in ["cdc", "kafka", "snapshot", "watermark"] {
+        assert!(
+            cron_jobs.iter().any(|(k, _)| k == kind),
+            "no golden case renders the batch CronJob of a {kind} capture: {cron_jobs:?}"
+        );
+    }
+    assert!(
+        cron_jobs.iter().any(|(_, suspended)| *suspended),
+        "no golden case renders the suspended CronJob of an external trigger"
+    );
 }

@@ -223,6 +223,7 @@ platform "Main" {
     merge_container   = "M"
     merge_credential  = "merge_writer"
     build_image       = "registry/connect:1"
+    batch_image       = "registry/dsgen-batch:1"
   }
 }
 team "Z" "T" {

@@ -286,6 +286,41 @@ fn canary_secrets_never_reach_the_output() {
         );
     }
     assert!(!stderr(&o).contains(CANARY));
+    // The batch CronJobs are among the files checked, with the capture's credential too when
+    // the job pulls a snapshot itself.
+    let batch = tree_of(&out)
+        .into_keys()
+        .filter(|p| p.starts_with("Main/batch/"))
+        .count();
+    assert!(batch >= 3, "the canary render has CronJob files");
+    let snapshot = tmp.path().join("snapshot");
+    std::fs::create_dir(&snapshot).unwrap();
+    std::fs::write(
+        snapshot.join("base.hcl"),
+        clean.replace("kind       = \"cdc\"", "kind       = \"snapshot\""),
+    )
+    .unwrap();
+    let out_snapshot = tmp.path().join("out-snapshot");
+    let o = dsgen(&[
+        "render",
+        snapshot.to_str().unwrap(),
+        "--out",
+        out_snapshot.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let files = tree_of(&out_snapshot);
+    let cron = files
+        .iter()
+        .find(|(p, _)| p.starts_with("Main/batch/") && p.ends_with("-batch.yaml"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .expect("a CronJob for the snapshot capture");
+    assert!(cron.contains("SRC_CRED_PASSWORD"), "{cron}");
+    for (path, bytes) in files {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(CANARY),
+            "{path} contains the canary"
+        );
+    }
     // Secret-like attributes: in settings, a container and a capture. Rejected, redacted.
     let dirty = base
         .replace(
@@ -484,6 +519,7 @@ fn the_inventory_lists_every_deployed_object_once_in_the_file_that_defines_it() 
         ResourceKind::AccessControl,
         ResourceKind::NetworkPolicy,
         ResourceKind::HelmRelease,
+        ResourceKind::ScheduledJob,
     ] {
         assert!(kinds.contains(&kind), "acme renders no {kind:?}");
     }
@@ -500,6 +536,41 @@ fn the_inventory_lists_every_deployed_object_once_in_the_file_that_defines_it() 
         .count();
     let rest = files.keys().filter(|p| p.contains("/connect/")).count();
     assert_eq!(connectors, rest);
+    // Every CronJob file of the render is one scheduled job, defined in its own file, with the
+    // batch pods' ServiceAccount and NetworkPolicy listed once per platform.
+    let jobs: Vec<_> = out
+        .resources
+        .iter()
+        .filter(|r| r.resource.kind == ResourceKind::ScheduledJob)
+        .collect();
+    let cron_files: std::collections::BTreeSet<&String> = files
+        .keys()
+        .filter(|p| p.contains("/batch/") && p.ends_with("-batch.yaml"))
+        .collect();
+    assert_eq!(jobs.len(), cron_files.len());
+    for j in &jobs {
+        assert!(cron_files.contains(&j.resource.file), "{}", j.resource.file);
+        assert_eq!(j.resource.spec["kind"], "CronJob");
+        assert!(matches!(
+            j.resource.element,
+            dsgen::target::resource::Element::Store(_)
+                | dsgen::target::resource::Element::Dataset(..)
+        ));
+    }
+    for (kind, file) in [
+        (ResourceKind::AccessControl, "batch/service-account.yaml"),
+        (ResourceKind::NetworkPolicy, "batch/network-policy.yaml"),
+    ] {
+        let platforms_with_jobs: std::collections::BTreeSet<&String> =
+            jobs.iter().map(|j| &j.platform).collect();
+        let listed: std::collections::BTreeSet<&String> = out
+            .resources
+            .iter()
+            .filter(|r| r.resource.kind == kind && r.resource.file.ends_with(file))
+            .map(|r| &r.platform)
+            .collect();
+        assert_eq!(listed, platforms_with_jobs, "{file}");
+    }
 
     let plain = render_model(
         &model,
@@ -695,4 +766,189 @@ fn strimzi_resources_validate_against_the_crds() {
         }
     }
     assert!(checked >= 20, "{checked}");
+}
+
+/// The batch CronJobs of acme's YellowLive: one per ingest node fed by a capture (cdc, a
+/// snapshot triggered externally, a cron-triggered capture), each running exactly
+/// `dsgen batch --platform P --node KEY --model-dir /model` on the capture's trigger, with the
+/// exit protocol in its podFailurePolicy and credentials only as Secret references.
+#[test]
+fn batch_cron_jobs_run_dsgen_batch_per_ingest_node_with_merge_work() {
+    use dsgen::graph::{NodeKind, Source};
+    use dsgen::model::index::ModelIndex;
+    let (model, diags) =
+        dsgen::lint::lint_loaded(load_files(model_files(&repo_root().join("examples/acme"))));
+    assert!(diags.iter().all(|d| !d.is_error()));
+    let out = dsgen::target::render_model(
+        &model,
+        dsgen::target::Selection {
+            platform: Some("YellowLive"),
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let ix = ModelIndex::new(&model);
+    let placement = dsgen::broker::place(&model, &ix).placement;
+    let graphs = dsgen::graph::build(&ix, &placement);
+    let graph = graphs.platform("YellowLive").unwrap();
+    // Expected: node key -> (trigger, capture kind, capture credential).
+    let mut expected = BTreeMap::new();
+    for node in graph.nodes() {
+        if node.kind != NodeKind::Ingest {
+            continue;
+        }
+        if let Some(Source::Capture {
+            kind,
+            trigger,
+            credential,
+            ..
+        }) = &node.source
+        {
+            expected.insert(
+                node.key.clone(),
+                (trigger.clone(), *kind, credential.clone()),
+            );
+        }
+    }
+    assert!(
+        expected.values().any(|(t, _, _)| t == "external"),
+        "acme has an externally triggered capture"
+    );
+    assert!(expected.values().any(|(_, k, _)| *k == "snapshot"));
+    let mut seen = BTreeMap::new();
+    for (path, bytes) in out.tree.iter() {
+        if !(path.starts_with("YellowLive/batch/") && path.ends_with("-batch.yaml")) {
+            continue;
+        }
+        let text = std::str::from_utf8(bytes).unwrap();
+        let doc: serde_json::Value = serde_norway::from_str(text).unwrap();
+        assert_eq!(doc["apiVersion"], "batch/v1");
+        assert_eq!(doc["kind"], "CronJob");
+        let spec = &doc["spec"];
+        let job = &spec["jobTemplate"]["spec"];
+        let pod = &job["template"]["spec"];
+        let container = &pod["containers"][0];
+        let args: Vec<&str> = container["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(args.len(), 7, "{args:?}");
+        assert_eq!(
+            (args[0], args[1], args[2], args[3], args[5], args[6]),
+            (
+                "batch",
+                "--platform",
+                "YellowLive",
+                "--node",
+                "--model-dir",
+                "/model"
+            )
+        );
+        let node = args[4].to_string();
+        let (trigger, kind, credential) = expected
+            .get(&node)
+            .unwrap_or_else(|| panic!("{path}: {node} is not an ingest node fed by a capture"));
+        // The schedule: the capture's cron, or suspended for an external trigger.
+        if trigger == "external" {
+            assert_eq!(spec["suspend"], true, "{path}");
+        } else {
+            assert_eq!(spec["schedule"], trigger.as_str(), "{path}");
+            assert_eq!(spec["suspend"], false, "{path}");
+        }
+        assert_eq!(spec["concurrencyPolicy"], "Forbid");
+        assert_eq!(pod["restartPolicy"], "Never");
+        assert_eq!(pod["automountServiceAccountToken"], false);
+        assert_eq!(container["command"], serde_json::json!(["dsgen"]));
+        assert_eq!(
+            container["image"],
+            "registry.dc1.acme.internal/yellow/dsgen-batch:1"
+        );
+        // The exit protocol: 1 is ignored (the pod is replaced), anything else but 0 fails.
+        let rules = job["podFailurePolicy"]["rules"].as_array().unwrap();
+        let by_action = |action: &str, operator: &str| {
+            rules
+                .iter()
+                .find(|r| r["action"] == action && r["onExitCodes"]["operator"] == operator)
+                .map(|r| r["onExitCodes"]["values"].clone())
+        };
+        assert_eq!(by_action("Ignore", "In"), Some(serde_json::json!([1])));
+        assert_eq!(
+            by_action("FailJob", "NotIn"),
+            Some(serde_json::json!([0, 1]))
+        );
+        assert!(job["activeDeadlineSeconds"].as_u64().unwrap() > 0);
+        // Credentials: the merge credential, and the capture's for a job that pulls the source;
+        // every variable from a Secret, none with a value.
+        let mut want = vec!["yellow_merge_writer".to_string()];
+        if matches!(*kind, "snapshot" | "watermark") {
+            want.extend(credential.clone());
+        }
+        let env = container["env"].as_array().unwrap();
+        for cred in &want {
+            let prefix = dsgen::target::kafka_connect::settings::env_name(cred);
+            let secret = dsgen::target::kafka_connect::settings::secret_name(cred);
+            for key in ["username", "password"] {
+                let name = format!("{prefix}_{}", key.to_ascii_uppercase());
+                let var = env
+                    .iter()
+                    .find(|e| e["name"] == name.as_str())
+                    .unwrap_or_else(|| panic!("{path}: no {name}"));
+                assert_eq!(
+                    var["valueFrom"]["secretKeyRef"],
+                    serde_json::json!({"name": secret, "key": key})
+                );
+            }
+        }
+        assert_eq!(env.len(), 2 * want.len(), "{path}: {env:?}");
+        assert!(env.iter().all(|e| e.get("value").is_none()));
+        seen.insert(node, path.to_string());
+    }
+    let wanted: Vec<&String> = expected.keys().collect();
+    let got: Vec<&String> = seen.keys().collect();
+    assert_eq!(got, wanted, "one CronJob per ingest node fed by a capture");
+}
+
+/// A strimzi platform with merge work and no `batch_image` is DS136 at lint; with `plain` the
+/// merge job is left to the operators and nothing is required or rendered.
+#[test]
+fn batch_image_is_required_only_where_there_is_merge_work() {
+    let base = include_str!("fixtures/base/base.hcl");
+    let lint = |text: &str| {
+        let (_, diags) = dsgen::lint::lint_loaded(load_files(vec![(
+            "m.hcl".to_string(),
+            text.as_bytes().to_vec(),
+        )]));
+        diags
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.code.to_string(), d.message))
+            .collect::<Vec<_>>()
+    };
+    let without: String = base
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("batch_image"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(lint(base).is_empty(), "{:?}", lint(base));
+    let errors = lint(&without);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "DS136");
+    assert!(errors[0].1.contains("batch_image"), "{errors:?}");
+    // No sink on the platform: no merge work, no requirement.
+    let idle: String = without
+        .lines()
+        .filter(|l| !l.starts_with("assign "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(lint(&idle).is_empty(), "{:?}", lint(&idle));
+    // A malformed quantity and a limit below its request are DS136 as well.
+    let bad = base.replace(
+        "    batch_image",
+        "    batch_memory_limit = \"lots\"\n    batch_cpu_limit = \"50m\"\n    batch_image",
+    );
+    let errors = lint(&bad);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors.iter().all(|(c, _)| c == "DS136"));
 }

@@ -100,7 +100,7 @@ class K8sValidator(unittest.TestCase):
     def test_good_documents_pass(self):
         p = run("validate_k8s.py", str(FIX / "k8s" / "good"))
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        for kind in ("KafkaConnect ", "KafkaConnector ", "KafkaTopic ", "Role ", "RoleBinding ", "NetworkPolicy ", "Helm values"):
+        for kind in ("KafkaConnect ", "KafkaConnector ", "KafkaTopic ", "Role ", "RoleBinding ", "NetworkPolicy ", "CronJob ", "ServiceAccount ", "Helm values"):
             self.assertIn(kind, p.stdout)
         self.assertNotIn("FAIL", p.stdout)
 

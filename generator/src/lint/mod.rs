@@ -43,7 +43,17 @@ pub fn lint(model: &Model) -> Vec<Diagnostic> {
                 })
                 .collect::<Vec<_>>()
         },
-        || crate::broker::place(model, &cx.index).diagnostics,
+        || {
+            let outcome = crate::broker::place(model, &cx.index);
+            let mut diags = outcome.diagnostics;
+            // `batch_image` is required only where the placement gives a platform merge work.
+            diags.extend(crate::target::kafka_connect::batch::placement_problems(
+                model,
+                &cx.index,
+                &outcome.placement,
+            ));
+            diags
+        },
     );
     diags.extend(placement);
     diags

@@ -47,7 +47,12 @@ impl FileTree {
 
     /// Add a text file; CRLF and lone CR become LF, and a final newline is ensured.
     pub fn text(&mut self, path: &str, text: impl Into<String>) -> Result<(), TreeError> {
-        let mut text = text.into().replace("\r\n", "\n").replace('\r', "\n");
+        let mut text = text.into();
+        // Generated text rarely holds a CR: normalize only then, so large renders do not copy
+        // every file twice.
+        if text.contains('\r') {
+            text = text.replace("\r\n", "\n").replace('\r', "\n");
+        }
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
         }
@@ -94,10 +99,47 @@ impl FileTree {
 
     /// Move every file of `other` under `prefix/`.
     pub fn nest(&mut self, prefix: &str, other: FileTree) -> Result<(), TreeError> {
-        for (path, bytes) in other.files {
-            self.insert(&format!("{prefix}/{path}"), bytes)?;
+        // The common case, nothing under `prefix` yet (a platform's tree nested once): `other`'s
+        // paths were checked when inserted, so only `prefix` needs checking, and the prefixed
+        // keys are still sorted: the map is built from them in one pass.
+        let dir = format!("{prefix}/");
+        let prefix_free = is_safe_path(prefix)
+            && !self.files.contains_key(prefix)
+            && !self
+                .files
+                .range(dir.clone()..)
+                .next()
+                .is_some_and(|(k, _)| k.starts_with(&dir))
+            && !self.has_file_ancestor(prefix);
+        if !prefix_free {
+            for (path, bytes) in other.files {
+                self.insert(&format!("{prefix}/{path}"), bytes)?;
+            }
+            return Ok(());
+        }
+        let nested: BTreeMap<String, Vec<u8>> = other
+            .files
+            .into_iter()
+            .map(|(path, bytes)| (format!("{dir}{path}"), bytes))
+            .collect();
+        if self.files.is_empty() {
+            self.files = nested;
+        } else {
+            self.files.extend(nested);
         }
         Ok(())
+    }
+
+    /// Is some proper ancestor directory of `path` (or `path`'s own prefix segments) a file?
+    fn has_file_ancestor(&self, path: &str) -> bool {
+        let mut at = 0;
+        while let Some(i) = path[at..].find('/') {
+            if self.files.contains_key(&path[..at + i]) {
+                return true;
+            }
+            at += i + 1;
+        }
+        false
     }
 
     /// Files in path order.
@@ -162,6 +204,33 @@ mod tests {
         assert_eq!(
             t.get("b.json"),
             Some(&b"{\n  \"k\": [\n    1\n  ]\n}\n"[..])
+        );
+    }
+
+    #[test]
+    fn nesting_checks_the_prefix_against_what_is_there() {
+        let one = || {
+            let mut t = FileTree::new();
+            t.text("a", "").unwrap();
+            t
+        };
+        let mut t = FileTree::new();
+        t.text("P", "").unwrap();
+        assert_eq!(
+            t.nest("P", one()),
+            Err(TreeError::FileIsDirectory("P".into()))
+        );
+        let mut t = FileTree::new();
+        t.nest("P", one()).unwrap();
+        assert_eq!(t.nest("P", one()), Err(TreeError::Duplicate("P/a".into())));
+        t.text("Q", "").unwrap();
+        assert_eq!(
+            t.nest("Q/R", one()),
+            Err(TreeError::FileIsDirectory("Q".into()))
+        );
+        assert_eq!(
+            t.nest("../x", one()),
+            Err(TreeError::BadPath("../x/a".into()))
         );
     }
 

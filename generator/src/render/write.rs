@@ -53,8 +53,11 @@ impl Manifest {
             dsgen_version: env!("CARGO_PKG_VERSION"),
             model_digest,
             platforms,
+            // Hashed in parallel: at scale this is every byte of the render.
             files: tree
                 .iter()
+                .collect::<Vec<_>>()
+                .par_iter()
                 .map(|(path, bytes)| ManifestFile {
                     path: path.to_string(),
                     sha256: sha256_hex(bytes),
@@ -146,10 +149,17 @@ pub fn write_tree(out: &Path, tree: &FileTree, manifest: &Manifest) -> Result<()
         std::fs::create_dir_all(&dest).map_err(io_at(&dest))?;
     }
     let files: Vec<(&str, &[u8])> = tree.iter().collect();
-    files.par_iter().try_for_each(|(path, bytes)| {
-        let dest = staging.path().join(path);
-        std::fs::write(&dest, bytes).map_err(io_at(&dest))
-    })?;
+    let pool = io_pool();
+    let write = || {
+        files.par_iter().try_for_each(|(path, bytes)| {
+            let dest = staging.path().join(path);
+            std::fs::write(&dest, bytes).map_err(io_at(&dest))
+        })
+    };
+    match &pool {
+        Some(pool) => pool.install(write),
+        None => write(),
+    }?;
     let dest = staging.path().join(MANIFEST);
     std::fs::write(&dest, manifest.to_bytes()).map_err(io_at(&dest))?;
 
@@ -176,9 +186,44 @@ pub fn write_tree(out: &Path, tree: &FileTree, manifest: &Manifest) -> Result<()
         return Err(io_at(out)(e));
     }
     if let Some(aside) = old {
-        std::fs::remove_dir_all(&aside).map_err(io_at(&aside))?;
+        remove_tree(&aside, pool.as_ref()).map_err(io_at(&aside))?;
     }
     Ok(())
+}
+
+/// A thread pool for file-system work: creating and deleting files waits on the kernel far more
+/// than it computes, so more threads than cores keep the disk busy. `None` (the global pool)
+/// when one cannot be built.
+fn io_pool() -> Option<rayon::ThreadPool> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    rayon::ThreadPoolBuilder::new()
+        .num_threads((cores * 4).clamp(4, 32))
+        .thread_name(|i| format!("dsgen-io-{i}"))
+        .build()
+        .ok()
+}
+
+/// Delete a previous render: its files in parallel, then the emptied directories.
+fn remove_tree(dir: &Path, pool: Option<&rayon::ThreadPool>) -> io::Result<()> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let entry = entry?;
+            // Not following symlinks: a link is removed, never what it points to.
+            if entry.file_type()?.is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.push(entry.path());
+            }
+        }
+    }
+    let remove = || files.par_iter().try_for_each(std::fs::remove_file);
+    match pool {
+        Some(pool) => pool.install(remove),
+        None => remove(),
+    }?;
+    std::fs::remove_dir_all(dir)
 }
 
 #[cfg(test)]

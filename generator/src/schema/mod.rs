@@ -804,4 +804,34 @@ pub const KAFKA_CONNECT_SETTINGS: &[AttrDef] = &[
         AttrType::Integer { max: 100 },
         "Kafka Connect worker replicas (default 1).",
     ),
+    attr(
+        "batch_image",
+        AttrType::String,
+        "Image of the batch CronJobs: `dsgen` on the PATH and the model at `/model`; required with `strimzi` when the platform has merge work.",
+    ),
+    attr(
+        "batch_cpu_request",
+        AttrType::String,
+        "CPU request of a batch pod, a Kubernetes quantity (default `100m`).",
+    ),
+    attr(
+        "batch_cpu_limit",
+        AttrType::String,
+        "CPU limit of a batch pod (default `1`).",
+    ),
+    attr(
+        "batch_memory_request",
+        AttrType::String,
+        "Memory request of a batch pod (default `256Mi`).",
+    ),
+    attr(
+        "batch_memory_limit",
+        AttrType::String,
+        "Memory limit of a batch pod (default `512Mi`).",
+    ),
+    attr(
+        "batch_deadline_seconds",
+        AttrType::Integer { max: 86400 },
+        "Seconds one batch Job may run before Kubernetes stops it (`activeDeadlineSeconds`, default 3600).",
+    ),
 ];

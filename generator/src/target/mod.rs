@@ -195,17 +195,25 @@ pub fn render_model(model: &Model, selection: Selection) -> Result<Output, Rende
             wanted: t.as_str().to_string(),
         });
     }
-    let placement = crate::broker::place(model, &index).placement;
-    let graphs = crate::graph::build(&index, &placement);
-    let (tree, platforms, resources) = render(
-        model,
-        &index,
-        &placement,
-        &graphs,
-        &selected,
-        selection.inventory,
-    )?;
-    let manifest = Manifest::of(&tree, crate::render::model_digest(model), platforms);
+    // The model's digest streams the whole canonical model through SHA-256 on one core: it
+    // runs beside placement, graphs and the targets instead of after them.
+    let (rendered, digest) = rayon::join(
+        || {
+            let placement = crate::broker::place(model, &index).placement;
+            let graphs = crate::graph::build(&index, &placement);
+            render(
+                model,
+                &index,
+                &placement,
+                &graphs,
+                &selected,
+                selection.inventory,
+            )
+        },
+        || crate::render::model_digest(model),
+    );
+    let (tree, platforms, resources) = rendered?;
+    let manifest = Manifest::of(&tree, digest, platforms);
     Ok(Output {
         tree,
         manifest,

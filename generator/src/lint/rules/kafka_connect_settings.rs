@@ -6,7 +6,10 @@
 //! `build_image` with the default `strimzi` deployment, `schema_registry_url` with the `avro`
 //! converter), each container setting names a declared container of the right kind (`kafka`,
 //! `object_storage`, `postgres`), and the platform's credential store has a kind its deployment
-//! can read credentials from (`kubernetes_secrets` for strimzi, `env` or `file` for plain).
+//! can read credentials from (`kubernetes_secrets` for strimzi, `env` or `file` for plain). The
+//! batch settings must be Kubernetes quantities with limits not below requests, and a strimzi
+//! platform with merge work (an ingest node fed by a capture) needs `batch_image`; that last
+//! check needs the placement, so `lint::lint` runs it after placement.
 //!
 //! ## Why is this bad?
 //! Rendering a kafka-connect platform needs these to know where Kafka, the landing storage and
@@ -28,7 +31,8 @@ declare_code!(
      `kafka` container), its landing storage (`landing_container`, an `object_storage` \
      container) and its merge database (`merge_container`, a `postgres` container, with \
      `merge_credential`) in its `settings` block; the default `strimzi` deployment also needs \
-     `build_image`, and `converter = \"avro\"` needs `schema_registry_url`. Its credential store \
+     `build_image` (and `batch_image` when the platform has merge work), and `converter = \"avro\"` \
+     needs `schema_registry_url`. Its credential store \
      must be `kubernetes_secrets` (strimzi) or `env`/`file` (plain). See \
      docs/targets/kafka-connect.md for every key and its default.",
 );

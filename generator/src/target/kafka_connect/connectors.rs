@@ -14,7 +14,7 @@
 use super::settings::{Converter, Settings};
 use super::RenderContext;
 use crate::diag::Diagnostic;
-use crate::graph::{NodeKind, Source};
+use crate::graph::{Node, NodeKind, Source};
 use crate::model::{CaptureKind, Container, ContainerKind, ContainerSpec, Dataset, DbEngine};
 use crate::render::codes;
 use crate::render::names::{self, Collision, Namespace};
@@ -178,11 +178,6 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
     if let Some(c) = &s.landing_credential {
         plan.credentials.insert(c.clone());
     }
-    let primary_for: BTreeSet<(&str, &str)> = cx
-        .placement
-        .platform(platform)
-        .map(|on| on.primary_for.iter().copied().collect())
-        .unwrap_or_default();
     for node in cx.graph.nodes() {
         if node.kind != NodeKind::Ingest {
             continue;
@@ -201,35 +196,7 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
         let Some((_, container)) = cx.index.containers.get(container.as_str()) else {
             continue;
         };
-        // The node's datasets: its own, or those its exports (and primary feeds) need.
-        let mut wanted: BTreeSet<&str> = BTreeSet::new();
-        match node.dataset.as_deref() {
-            Some(d) => {
-                wanted.insert(d);
-            }
-            None => {
-                if let Some(i) = cx.graph.keys.get(&node.key) {
-                    for n in cx.graph.graph.neighbors_directed(*i, Direction::Outgoing) {
-                        let e = &cx.graph.graph[n];
-                        if e.kind == NodeKind::Export {
-                            if let Some(d) = e.dataset.as_deref() {
-                                wanted.insert(d);
-                            }
-                        }
-                    }
-                }
-                for (st, d) in primary_for.range((store_name, "")..) {
-                    if *st != store_name {
-                        break;
-                    }
-                    wanted.insert(d);
-                }
-            }
-        }
-        let datasets: Vec<&Dataset> = wanted
-            .iter()
-            .filter_map(|d| cx.index.dataset(store_name, d))
-            .collect();
+        let datasets = node_datasets(cx, node);
         if datasets.is_empty() {
             continue;
         }
@@ -323,6 +290,44 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
     }
     plan.connectors.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(plan)
+}
+
+/// The datasets of an ingest node: its own (single_dataset), or those its exports and the
+/// platforms it is primary for need, sorted by name.
+pub(super) fn node_datasets<'m>(cx: &RenderContext<'_, 'm>, node: &Node) -> Vec<&'m Dataset> {
+    let Some(store_name) = node.store.as_deref() else {
+        return Vec::new();
+    };
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    match node.dataset.as_deref() {
+        Some(d) => {
+            wanted.insert(d);
+        }
+        None => {
+            if let Some(i) = cx.graph.keys.get(&node.key) {
+                for n in cx.graph.graph.neighbors_directed(*i, Direction::Outgoing) {
+                    let e = &cx.graph.graph[n];
+                    if e.kind == NodeKind::Export {
+                        if let Some(d) = e.dataset.as_deref() {
+                            wanted.insert(d);
+                        }
+                    }
+                }
+            }
+            if let Some(on) = cx.placement.platform(&cx.platform.name.value) {
+                for (st, d) in on.primary_for.range((store_name, "")..) {
+                    if *st != store_name {
+                        break;
+                    }
+                    wanted.insert(d);
+                }
+            }
+        }
+    }
+    wanted
+        .iter()
+        .filter_map(|d| cx.index.dataset(store_name, d))
+        .collect()
 }
 
 /// A dataset's qualified source table: its `tables` entry, else the dataset's name in the

@@ -10,13 +10,16 @@
 //!   node), `strimzi/rbac.yaml`
 //!   (Role and RoleBinding reading exactly the referenced Secrets),
 //!   `strimzi/network-policy.yaml` (egress to the ports Connect needs) and
-//!   `helm/strimzi-kafka-operator-values.yaml` (values for the official operator chart);
+//!   `helm/strimzi-kafka-operator-values.yaml` (values for the official operator chart), and
+//!   for the merge job `batch/<node>.yaml` (a CronJob per ingest node with merge work running
+//!   `dsgen batch`), `batch/service-account.yaml` and `batch/network-policy.yaml` ([`batch`]);
 //! - deployment `plain`: `worker/config-providers.properties`, the worker settings that make the
 //!   connectors' `${env:...}` or `${file:...}` placeholders resolve.
 //!
-//! A platform whose graph needs no connector renders no files. What each ingest node renders is
+//! A platform whose graph needs no connector and no merge job renders no files. What each ingest node renders is
 //! in docs/targets/kafka-connect.md.
 
+pub mod batch;
 mod connectors;
 pub mod settings;
 mod strimzi;
@@ -43,10 +46,19 @@ impl Target for KafkaConnect {
     fn render(&self, cx: &RenderContext) -> Result<Rendered, Vec<Diagnostic>> {
         let settings = settings::resolve(cx.platform, cx.index)?;
         let plan = connectors::plan(cx, &settings)?;
+        // The batch CronJobs are Kubernetes objects: only the strimzi deployment renders them
+        // (plain Connect leaves scheduling `dsgen batch` to its operators; docs).
+        let jobs = match settings.deployment {
+            Deployment::Strimzi => batch::jobs(cx, &settings)?,
+            Deployment::Plain => Vec::new(),
+        };
+        if let Some(d) = batch::image_problem(cx, &settings, &jobs) {
+            return Err(vec![d]);
+        }
         let mut tree = FileTree::new();
-        // Nothing flows through this platform's Connect (e.g. it reads everything from a
-        // primary's merge tables): no cluster to deploy.
-        if plan.connectors.is_empty() {
+        // Nothing flows through this platform (e.g. it reads everything from a primary's merge
+        // tables): nothing to deploy.
+        if plan.connectors.is_empty() && jobs.is_empty() {
             return Ok(Rendered::default());
         }
         let internal = |e: crate::render::tree::TreeError| {
@@ -56,35 +68,62 @@ impl Target for KafkaConnect {
             )
             .at(cx.platform.name.span)]
         };
-        // Serialized in parallel (large platforms have tens of thousands of connectors), then
-        // inserted in order.
-        let rest: Vec<(String, String)> = plan
-            .connectors
-            .par_iter()
-            .map(|c| {
-                let text = serde_json::to_string_pretty(&c.rest_json()).unwrap_or_default();
-                (format!("connect/{}.json", c.name), text)
-            })
-            .collect();
-        for (path, text) in rest {
-            tree.text(&path, text).map_err(internal)?;
-        }
-        match settings.deployment {
-            Deployment::Strimzi => {
-                for (path, text) in strimzi::files(&settings, &plan) {
-                    tree.text(&path, text).map_err(internal)?;
+        if !plan.connectors.is_empty() {
+            // Serialized in parallel (large platforms have tens of thousands of connectors),
+            // then inserted in order.
+            let rest: Vec<(String, String)> = plan
+                .connectors
+                .par_iter()
+                .map(|c| {
+                    let text = serde_json::to_string_pretty(&c.rest_json()).unwrap_or_default();
+                    (format!("connect/{}.json", c.name), text)
+                })
+                .collect();
+            for (path, text) in rest {
+                tree.text(&path, text).map_err(internal)?;
+            }
+            match settings.deployment {
+                Deployment::Strimzi => {
+                    for (path, text) in strimzi::files(&settings, &plan) {
+                        tree.text(&path, text).map_err(internal)?;
+                    }
+                }
+                Deployment::Plain => {
+                    tree.text(
+                        "worker/config-providers.properties",
+                        properties(&worker_providers(settings.secrets)),
+                    )
+                    .map_err(internal)?;
                 }
             }
-            Deployment::Plain => {
-                tree.text(
-                    "worker/config-providers.properties",
-                    properties(&worker_providers(settings.secrets)),
-                )
-                .map_err(internal)?;
+        }
+        if !jobs.is_empty() {
+            let platform = cx.platform.name.value.as_str();
+            let files: Vec<(String, String)> = jobs
+                .par_iter()
+                .map(|j| {
+                    (
+                        batch::cron_job_path(j),
+                        strimzi::yaml(&[batch::cron_job(&settings, platform, j)]),
+                    )
+                })
+                .collect();
+            for (path, text) in files {
+                tree.text(&path, text).map_err(internal)?;
             }
+            tree.text(
+                batch::SERVICE_ACCOUNT_PATH,
+                strimzi::yaml(&[batch::service_account(&settings)]),
+            )
+            .map_err(internal)?;
+            tree.text(
+                batch::NETWORK_POLICY_PATH,
+                strimzi::yaml(&[batch::network_policy(&settings, &jobs)]),
+            )
+            .map_err(internal)?;
         }
         let resources = if cx.inventory {
-            resources(cx, &settings, &plan)
+            resources(cx, &settings, &plan, &jobs)
         } else {
             Vec::new()
         };
@@ -97,7 +136,12 @@ impl Target for KafkaConnect {
 
 /// What the platform's files deploy: every connector (in its KafkaConnector file with strimzi,
 /// its REST JSON with plain Connect) and the platform-wide objects.
-fn resources(cx: &RenderContext, s: &settings::Settings, plan: &Plan) -> Vec<Resource> {
+fn resources(
+    cx: &RenderContext,
+    s: &settings::Settings,
+    plan: &Plan,
+    jobs: &[batch::BatchJob],
+) -> Vec<Resource> {
     let mut out: Vec<Resource> = plan
         .connectors
         .iter()
@@ -116,6 +160,22 @@ fn resources(cx: &RenderContext, s: &settings::Settings, plan: &Plan) -> Vec<Res
         })
         .collect();
     let platform = Element::Platform(cx.platform.name.value.clone());
+    if !jobs.is_empty() {
+        out.extend(
+            batch::resources(s, &cx.platform.name.value, jobs)
+                .into_iter()
+                .map(|(kind, name, file, spec, element)| Resource {
+                    kind,
+                    name,
+                    file,
+                    spec,
+                    element: element.unwrap_or_else(|| platform.clone()),
+                }),
+        );
+    }
+    if plan.connectors.is_empty() {
+        return out;
+    }
     match s.deployment {
         Deployment::Strimzi => out.extend(strimzi::resources(s, plan).into_iter().map(
             |(kind, name, file, spec)| Resource {

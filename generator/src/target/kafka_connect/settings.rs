@@ -14,6 +14,14 @@ use crate::render::names;
 
 pub const DEFAULT_NAMESPACE: &str = "kafka";
 pub const DEFAULT_DEBEZIUM_VERSION: &str = "3.2.0.Final";
+/// Resources of a batch pod (`dsgen batch`): enough for one node's merge in PostgreSQL, where
+/// the work happens; dsgen itself holds one batch's bookkeeping.
+pub const DEFAULT_BATCH_CPU_REQUEST: &str = "100m";
+pub const DEFAULT_BATCH_CPU_LIMIT: &str = "1";
+pub const DEFAULT_BATCH_MEMORY_REQUEST: &str = "256Mi";
+pub const DEFAULT_BATCH_MEMORY_LIMIT: &str = "512Mi";
+/// How long one batch Job may run, in seconds, before Kubernetes stops it (`activeDeadlineSeconds`).
+pub const DEFAULT_BATCH_DEADLINE_SECONDS: u32 = 3600;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deployment {
@@ -61,6 +69,14 @@ pub struct Settings<'m> {
     pub debezium_version: String,
     pub replicas: u32,
     pub secrets: Secrets,
+    /// The image of the batch CronJobs (dsgen and the model); required with strimzi only when
+    /// the platform has batch work, which needs the graph (`batch::image_problems`).
+    pub batch_image: Option<String>,
+    pub batch_cpu_request: String,
+    pub batch_cpu_limit: String,
+    pub batch_memory_request: String,
+    pub batch_memory_limit: String,
+    pub batch_deadline_seconds: u32,
 }
 
 /// The kafka-connect settings of `platform`, or every problem with them (DS136).
@@ -222,6 +238,75 @@ pub fn resolve<'m>(
         Some(SettingValue::Number(n)) => n.parse::<u32>().unwrap_or(1),
         _ => 1,
     };
+    let batch_deadline_seconds = match get("batch_deadline_seconds") {
+        Some(v) => match &v.value {
+            SettingValue::Number(n) => match n.parse::<u32>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    problems.push(
+                        Diagnostic::new(
+                            &DS136,
+                            format!(
+                                "setting `batch_deadline_seconds` of platform `{}` must be at \
+                                 least 1",
+                                platform.name.value
+                            ),
+                        )
+                        .at(v.span)
+                        .help("a Job with no time to run never completes a batch"),
+                    );
+                    DEFAULT_BATCH_DEADLINE_SECONDS
+                }
+            },
+            _ => DEFAULT_BATCH_DEADLINE_SECONDS,
+        },
+        None => DEFAULT_BATCH_DEADLINE_SECONDS,
+    };
+    // Resource quantities: checked here, since a malformed one (or a limit below its request)
+    // would render a CronJob the API server rejects.
+    let mut quantity = |key: &str, default: &str| -> (String, Option<f64>) {
+        let value = string(key).unwrap_or_else(|| default.to_string());
+        let parsed = parse_quantity(&value);
+        if parsed.is_none() {
+            problems.push(
+                Diagnostic::new(
+                    &DS136,
+                    format!(
+                        "setting `{key}` of platform `{}` is `{value}`, not a Kubernetes resource \
+                         quantity",
+                        platform.name.value
+                    ),
+                )
+                .at(get(key).map(|v| v.span).unwrap_or(platform.name.span))
+                .help("write a number with an optional suffix: `250m`, `1`, `512Mi`, `2Gi`"),
+            );
+        }
+        (value, parsed)
+    };
+    let (batch_cpu_request, cpu_req) = quantity("batch_cpu_request", DEFAULT_BATCH_CPU_REQUEST);
+    let (batch_cpu_limit, cpu_lim) = quantity("batch_cpu_limit", DEFAULT_BATCH_CPU_LIMIT);
+    let (batch_memory_request, mem_req) =
+        quantity("batch_memory_request", DEFAULT_BATCH_MEMORY_REQUEST);
+    let (batch_memory_limit, mem_lim) = quantity("batch_memory_limit", DEFAULT_BATCH_MEMORY_LIMIT);
+    for (what, request, limit) in [("cpu", cpu_req, cpu_lim), ("memory", mem_req, mem_lim)] {
+        if let (Some(r), Some(l)) = (request, limit) {
+            if l < r {
+                problems.push(
+                    Diagnostic::new(
+                        &DS136,
+                        format!(
+                            "platform `{}`: `batch_{what}_limit` is below `batch_{what}_request`",
+                            platform.name.value
+                        ),
+                    )
+                    .at(get(&format!("batch_{what}_limit"))
+                        .map(|v| v.span)
+                        .unwrap_or(platform.name.span))
+                    .help("Kubernetes rejects a container whose limit is below its request"),
+                );
+            }
+        }
+    }
     let (Some(kafka), Some(landing), Some(merge), Some(merge_credential), Some(secrets)) =
         (kafka, landing, merge, merge_credential, secrets)
     else {
@@ -282,7 +367,47 @@ pub fn resolve<'m>(
             .unwrap_or_else(|| DEFAULT_DEBEZIUM_VERSION.to_string()),
         replicas,
         secrets,
+        batch_image: string("batch_image"),
+        batch_cpu_request,
+        batch_cpu_limit,
+        batch_memory_request,
+        batch_memory_limit,
+        batch_deadline_seconds,
     })
+}
+
+/// The value of a Kubernetes resource quantity (`250m`, `1.5`, `512Mi`, `2G`), or `None` when
+/// it is not one (signs and exponents are not accepted: nobody writes them for a pod).
+pub fn parse_quantity(s: &str) -> Option<f64> {
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (number, suffix) = s.split_at(split);
+    let valid_number = !number.is_empty()
+        && !number.starts_with('.')
+        && !number.ends_with('.')
+        && number.matches('.').count() <= 1;
+    if !valid_number {
+        return None;
+    }
+    let factor = match suffix {
+        "" => 1.0,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024.0,
+        "Mi" => 1024.0 * 1024.0,
+        "Gi" => 1024.0 * 1024.0 * 1024.0,
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        _ => return None,
+    };
+    number.parse::<f64>().ok().map(|n| n * factor)
 }
 
 impl Settings<'_> {

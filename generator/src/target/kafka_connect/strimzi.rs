@@ -17,7 +17,7 @@ pub const AVRO_CONVERTER_VERSION: &str = "7.9.0";
 /// Oracle's JDBC driver, which the Debezium Oracle plugin does not bundle.
 pub const OJDBC_VERSION: &str = "23.5.0.24.07";
 
-fn yaml(docs: &[Value]) -> String {
+pub(super) fn yaml(docs: &[Value]) -> String {
     docs.iter()
         .map(|d| serde_norway::to_string(d).unwrap_or_default())
         .collect::<Vec<_>>()
@@ -52,19 +52,17 @@ pub fn files(s: &Settings, plan: &Plan) -> Vec<(String, String)> {
         ),
     ];
     // One file per ingest node (its source connector and its sinks), one KafkaConnector each.
-    let mut groups: std::collections::BTreeMap<&str, Vec<Value>> = Default::default();
+    // Grouped first, then built and serialized in parallel: at scale these are most of the
+    // render's YAML.
+    let mut groups: std::collections::BTreeMap<&str, Vec<&super::Connector>> = Default::default();
     for c in &plan.connectors {
-        groups
-            .entry(c.group.as_str())
-            .or_default()
-            .push(kafka_connector(s, c));
+        groups.entry(c.group.as_str()).or_default().push(c);
     }
-    let groups: Vec<(&str, Vec<Value>)> = groups.into_iter().collect();
-    out.par_extend(
-        groups
-            .into_par_iter()
-            .map(|(group, docs)| (format!("strimzi/connectors/{group}.yaml"), yaml(&docs))),
-    );
+    let groups: Vec<(&str, Vec<&super::Connector>)> = groups.into_iter().collect();
+    out.par_extend(groups.into_par_iter().map(|(group, connectors)| {
+        let docs: Vec<Value> = connectors.iter().map(|c| kafka_connector(s, c)).collect();
+        (format!("strimzi/connectors/{group}.yaml"), yaml(&docs))
+    }));
     out
 }
 

@@ -44,6 +44,7 @@ platform "Live" {
     merge_container     = "Merge"
     merge_credential    = "merge_writer"
     build_image         = "registry.example.internal/golden/connect:1"
+    batch_image         = "registry.example.internal/golden/dsgen-batch:1"
     converter           = "avro"
     schema_registry_url = "http://registry.example.internal:8081"
     landing_credential  = "landing_keys"

@@ -45,6 +45,7 @@ platform "Live" {
     merge_container   = "Merge"
     merge_credential  = "merge_writer"
     build_image       = "registry.example.internal/golden/connect:1"
+    batch_image       = "registry.example.internal/golden/dsgen-batch:1"
   }
 }
 
@@ -59,6 +60,7 @@ platform "Replica" {
     merge_container   = "Merge"
     merge_credential  = "merge_writer"
     build_image       = "registry.example.internal/golden/replica:1"
+    batch_image       = "registry.example.internal/golden/dsgen-batch:1"
   }
 }
 
