@@ -12,6 +12,7 @@ pub mod diag;
 pub mod fmt;
 pub mod graph;
 pub mod lint;
+pub mod milestone;
 pub mod load;
 pub mod model;
 pub mod render;
