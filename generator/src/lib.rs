@@ -5,6 +5,7 @@
 //! publish, serve) take the model and return values. Diagnostics are data (`diag`), rendered
 //! only at the edge (`cli`).
 
+pub mod batch;
 pub mod broker;
 pub mod check;
 pub mod cli;
@@ -12,8 +13,8 @@ pub mod diag;
 pub mod fmt;
 pub mod graph;
 pub mod lint;
-pub mod milestone;
 pub mod load;
+pub mod milestone;
 pub mod model;
 pub mod render;
 pub mod scaffold;

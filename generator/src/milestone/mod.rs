@@ -316,7 +316,11 @@ pub fn dataset_tables(
         mode,
         feed,
         columns,
-        key: dataset.key_columns().iter().map(|k| k.to_string()).collect(),
+        key: dataset
+            .key_columns()
+            .iter()
+            .map(|k| k.to_string())
+            .collect(),
         watermark,
         staging: pg_name(&format!("{base}_staging")),
         cdc: (feed == Feed::Events).then(|| pg_name(&format!("{base}_cdc"))),
@@ -341,7 +345,11 @@ impl DatasetTables {
     /// SHA-256 hex of everything the DDL depends on: mode, feed, columns (name, type,
     /// nullability, order), key, views. A batch reconciles DDL only when this changes.
     pub fn schema_hash(&self) -> String {
-        let mut s = format!("v1\nmode {}\nfeed {}\n", self.mode.as_str(), self.feed.as_str());
+        let mut s = format!(
+            "v1\nmode {}\nfeed {}\n",
+            self.mode.as_str(),
+            self.feed.as_str()
+        );
         for c in &self.columns {
             s.push_str(&format!(
                 "column {:?} {:?} {}\n",
@@ -416,8 +424,7 @@ pub fn sinks_on(
     let mut out = BTreeSet::new();
     if let Some(on) = placement.platform(platform) {
         for p in &on.dsgs {
-            if p
-                .dsg
+            if p.dsg
                 .sinks
                 .iter()
                 .any(|s| s.store.value == store && s.dataset.value == dataset)

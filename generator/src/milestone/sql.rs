@@ -193,9 +193,9 @@ fn text_of(c: &MergeColumn, alias: Option<&str>) -> String {
     match c.hash {
         HashText::Cast => format!("{col}::text"),
         HashText::Timestamp => format!("to_char({col}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"),
-        HashText::TimestampTz => format!(
-            "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-        ),
+        HashText::TimestampTz => {
+            format!("to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+        }
         HashText::Date => format!("to_char({col}, 'YYYY-MM-DD')"),
     }
 }
@@ -562,7 +562,9 @@ mod tests {
     #[test]
     fn the_live_snapshot_merge_deletes_missing_keys_and_events_delete_deleted_ones() {
         let snap = merge_steps(&tables(Mode::Live, Feed::Snapshot));
-        assert!(snap[0].sql.starts_with("DELETE FROM \"p_s_people_merge\" m WHERE NOT EXISTS"));
+        assert!(snap[0]
+            .sql
+            .starts_with("DELETE FROM \"p_s_people_merge\" m WHERE NOT EXISTS"));
         let ev = merge_steps(&tables(Mode::Live, Feed::Events));
         assert!(ev[0].sql.contains("'D'"));
         let wm = merge_steps(&tables(Mode::Live, Feed::Watermark));
@@ -572,10 +574,19 @@ mod tests {
     #[test]
     fn forensic_merge_tables_key_on_source_key_and_batch_in() {
         let ddl = dataset_ddl(&tables(Mode::Forensic, Feed::Events)).join("\n");
-        assert!(ddl.contains("PRIMARY KEY (\"id\", \"ds_surf_batch_in\")"), "{ddl}");
-        assert!(ddl.contains("WHERE \"ds_surf_batch_out\" = 2147483647"), "{ddl}");
+        assert!(
+            ddl.contains("PRIMARY KEY (\"id\", \"ds_surf_batch_in\")"),
+            "{ddl}"
+        );
+        assert!(
+            ddl.contains("WHERE \"ds_surf_batch_out\" = 2147483647"),
+            "{ddl}"
+        );
         assert!(ddl.contains("\"p_s_people_cdc\""), "{ddl}");
-        assert!(ddl.contains("\"ds_surf_iud\" character(1) NOT NULL"), "{ddl}");
+        assert!(
+            ddl.contains("\"ds_surf_iud\" character(1) NOT NULL"),
+            "{ddl}"
+        );
         let views = views_ddl(&tables(Mode::Forensic, Feed::Events));
         assert_eq!(
             views[0],

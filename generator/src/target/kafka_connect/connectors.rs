@@ -320,7 +320,7 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
 /// A dataset's qualified source table: its `tables` entry, else the dataset's name in the
 /// container's default schema (`public`, `dbo`, the mysql database; oracle and db2 have none,
 /// DS134 requires an entry, and the database name stands in).
-fn source_table(
+pub fn source_table(
     engine: DbEngine,
     container: &Container,
     tables: &[(crate::model::Name, crate::model::Name)],

@@ -29,7 +29,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use settings::{Deployment, Secrets};
 
-pub use connectors::{regex_escape, Connector, Plan, Plugin};
+pub use connectors::{regex_escape, source_table, Connector, Plan, Plugin};
 
 /// The kafka-connect target.
 pub struct KafkaConnect;
