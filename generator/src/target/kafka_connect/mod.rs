@@ -12,13 +12,15 @@
 //!   `strimzi/network-policy.yaml` (egress to the ports Connect needs) and
 //!   `helm/strimzi-kafka-operator-values.yaml` (values for the official operator chart);
 //! - deployment `plain`: `worker/config-providers.properties`, the worker settings that make the
-//!   connectors' `${env:...}` or `${file:...}` placeholders resolve.
+//!   connectors' `${env:...}` or `${file:...}` placeholders resolve;
+//! - `sql/`: the merge database's objects and batch statements (`sql.rs`, docs/milestoning.md).
 //!
 //! A platform whose graph needs no connector renders no files. What each ingest node renders is
 //! in docs/targets/kafka-connect.md.
 
 mod connectors;
 pub mod settings;
+mod sql;
 mod strimzi;
 
 use super::{RenderContext, Target};
@@ -42,12 +44,8 @@ impl Target for KafkaConnect {
     fn render(&self, cx: &RenderContext) -> Result<FileTree, Vec<Diagnostic>> {
         let settings = settings::resolve(cx.platform, cx.index)?;
         let plan = connectors::plan(cx, &settings)?;
+        let sql = sql::files(cx)?;
         let mut tree = FileTree::new();
-        // Nothing flows through this platform's Connect (e.g. it reads everything from a
-        // primary's merge tables): no cluster to deploy.
-        if plan.connectors.is_empty() {
-            return Ok(tree);
-        }
         let internal = |e: crate::render::tree::TreeError| {
             vec![Diagnostic::new(
                 &crate::render::codes::DS501,
@@ -55,6 +53,16 @@ impl Target for KafkaConnect {
             )
             .at(cx.platform.name.span)]
         };
+        // The merge database's objects, also for platforms whose data never passes through
+        // Connect (snapshot and watermark captures).
+        for (path, text) in sql {
+            tree.text(&path, text).map_err(internal)?;
+        }
+        // Nothing flows through this platform's Connect (e.g. it reads everything from a
+        // primary's merge tables): no cluster to deploy.
+        if plan.connectors.is_empty() {
+            return Ok(tree);
+        }
         // Serialized in parallel (large platforms have tens of thousands of connectors), then
         // inserted in order.
         let rest: Vec<(String, String)> = plan
