@@ -101,7 +101,10 @@ assign "Reports" "Main" {{
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let rows: i64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let rows: i64 = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let batches: i32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(4);
     let cluster = pg::Cluster::shared();
     let db = cluster.database("bench");
@@ -133,7 +136,14 @@ fn main() {
     );
     println!(
         "{:<6} {:>10} {:>9} {:>13} {:>9} {:>13} {:>10} {:>10}",
-        "batch", "rows", "ingest s", "ingest rows/s", "merge s", "merge rows/s", "inserted", "closed"
+        "batch",
+        "rows",
+        "ingest s",
+        "ingest rows/s",
+        "merge s",
+        "merge rows/s",
+        "inserted",
+        "closed"
     );
     let env = cluster.env();
     for b in 1..=batches {

@@ -588,7 +588,7 @@ fn run_locked(
     }
     merge_batch(job, merge, batch, &mut out)?;
     out.committed = true;
-    out.more = out.resumed || pending(job, merge, source.as_deref_mut(), batch)?;
+    out.more = out.resumed || pending(job, merge, source, batch)?;
     Ok(out)
 }
 
