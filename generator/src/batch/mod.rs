@@ -272,11 +272,15 @@ impl Job {
                  platform reads store `{store_name}`)"
             )));
         }
+        let sinks = milestone::sinks_by_dataset(placement, platform);
         let mut datasets = Vec::new();
         for d in &model_datasets {
-            let sinks = milestone::sinks_on(placement, platform, &store_name, &d.name.value);
+            let of = sinks
+                .get(&(store_name.clone(), d.name.value.clone()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             datasets.push(
-                milestone::dataset_tables(platform, mode, feed, &store_name, d, watermark, &sinks)
+                milestone::dataset_tables(platform, mode, feed, &store_name, d, watermark, of)
                     .map_err(|e| BatchError::Usage(format!("platform `{platform}`: {e}")))?,
             );
         }

@@ -17,7 +17,7 @@ use crate::model::{CaptureKind, Dataset, PlatformMilestoning};
 use crate::render::names;
 use petgraph::Direction;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// PostgreSQL's identifier limit: every generated name fits it (shortened by the SHA-1 rule).
 pub const PG_IDENTIFIER_LIMIT: usize = 63;
@@ -403,10 +403,11 @@ pub fn node_datasets<'m>(
                 }
             }
             if let Some(on) = placement.platform(&graph.platform) {
-                for (st, d) in &on.primary_for {
-                    if *st == store {
-                        wanted.insert(d.to_string());
+                for (st, d) in on.primary_for.range((store, "")..) {
+                    if *st != store {
+                        break;
                     }
+                    wanted.insert(d.to_string());
                 }
             }
         }
@@ -414,26 +415,25 @@ pub fn node_datasets<'m>(
     wanted.iter().filter_map(|d| ix.dataset(store, d)).collect()
 }
 
-/// The (workspace, DSG) pairs on the platform that sink `store.dataset`, sorted.
-pub fn sinks_on(
+/// The (workspace, DSG) pairs of a platform that sink each (store, dataset), each list sorted.
+/// Built once per platform, so rendering stays linear in the number of sinks.
+pub fn sinks_by_dataset(
     placement: &Placement,
     platform: &str,
-    store: &str,
-    dataset: &str,
-) -> Vec<(String, String)> {
-    let mut out = BTreeSet::new();
+) -> HashMap<(String, String), Vec<(String, String)>> {
+    let mut out: HashMap<(String, String), BTreeSet<(String, String)>> = HashMap::new();
     if let Some(on) = placement.platform(platform) {
         for p in &on.dsgs {
-            if p.dsg
-                .sinks
-                .iter()
-                .any(|s| s.store.value == store && s.dataset.value == dataset)
-            {
-                out.insert((p.workspace.name.value.clone(), p.dsg.name.value.clone()));
+            for s in &p.dsg.sinks {
+                out.entry((s.store.value.clone(), s.dataset.value.clone()))
+                    .or_default()
+                    .insert((p.workspace.name.value.clone(), p.dsg.name.value.clone()));
             }
         }
     }
-    out.into_iter().collect()
+    out.into_iter()
+        .map(|(k, v)| (k, v.into_iter().collect()))
+        .collect()
 }
 
 /// Every dataset of every capture-fed ingest node of a platform, with its merge objects, in
@@ -444,6 +444,7 @@ pub fn platform_tables(
     graph: &PlatformGraph,
     mode: Mode,
 ) -> Result<Vec<(String, DatasetTables)>, TablesError> {
+    let sinks = sinks_by_dataset(placement, &graph.platform);
     let mut out = Vec::new();
     for node in graph.nodes() {
         if node.kind != NodeKind::Ingest {
@@ -463,18 +464,13 @@ pub fn platform_tables(
         let feed = Feed::of(capture.kind.value);
         let watermark = capture.watermark_column.as_ref().map(|w| w.value.as_str());
         for d in node_datasets(ix, placement, graph, &node.key) {
-            let sinks = sinks_on(placement, &graph.platform, store_name, &d.name.value);
+            let of = sinks
+                .get(&(store_name.to_string(), d.name.value.clone()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             out.push((
                 node.key.clone(),
-                dataset_tables(
-                    &graph.platform,
-                    mode,
-                    feed,
-                    store_name,
-                    d,
-                    watermark,
-                    &sinks,
-                )?,
+                dataset_tables(&graph.platform, mode, feed, store_name, d, watermark, of)?,
             ));
         }
     }

@@ -91,14 +91,10 @@ pub fn dataset_ddl(t: &DatasetTables) -> Vec<String> {
             q(IUD)
         ));
     }
+    // No index on staging: it holds one batch, which the merge joins by hash (a snapshot) or
+    // probes into the merge table's key index (events, watermark); an index would only slow
+    // the load.
     out.push(table(&t.staging, &defs));
-    out.push(format!(
-        "CREATE INDEX IF NOT EXISTS {} ON {} ({}, {})",
-        q(&t.index("staging_key")),
-        q(&t.staging),
-        q(BATCH_ID),
-        q(KEY_HASH)
-    ));
     if let Some(cdc) = &t.cdc {
         let mut defs = vec![format!(
             "{} bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",

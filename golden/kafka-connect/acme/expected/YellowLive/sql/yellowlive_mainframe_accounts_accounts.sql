@@ -15,8 +15,6 @@ CREATE TABLE IF NOT EXISTS "yellowlive_mainframe_accounts_accounts_staging" (
     "ds_surf_key_hash" character varying(32) NOT NULL
 );
 
-CREATE INDEX IF NOT EXISTS "yellowlive_mainframe_accounts_accounts_staging_key" ON "yellowlive_mainframe_accounts_accounts_staging" ("ds_surf_batch_id", "ds_surf_key_hash");
-
 CREATE TABLE IF NOT EXISTS "yellowlive_mainframe_accounts_accounts_merge" (
     "account_no" character(10) NOT NULL,
     "customer_id" character varying(12),

@@ -16,8 +16,6 @@ CREATE TABLE IF NOT EXISTS "yellowlive_us_customers_customers_staging" (
     "ds_surf_iud" character(1) NOT NULL CHECK ("ds_surf_iud" IN ('I', 'U', 'D'))
 );
 
-CREATE INDEX IF NOT EXISTS "yellowlive_us_customers_customers_staging_key" ON "yellowlive_us_customers_customers_staging" ("ds_surf_batch_id", "ds_surf_key_hash");
-
 CREATE TABLE IF NOT EXISTS "yellowlive_us_customers_customers_cdc" (
     "ds_surf_event_id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     "customer_id" character varying(12),

@@ -10,8 +10,6 @@ CREATE TABLE IF NOT EXISTS "live_shop_orders_order_lines_staging" (
     "ds_surf_key_hash" character varying(32) NOT NULL
 );
 
-CREATE INDEX IF NOT EXISTS "live_shop_orders_order_lines_staging_key" ON "live_shop_orders_order_lines_staging" ("ds_surf_batch_id", "ds_surf_key_hash");
-
 CREATE TABLE IF NOT EXISTS "live_shop_orders_order_lines_merge" (
     "order_id" bigint NOT NULL,
     "sku" character varying(20),

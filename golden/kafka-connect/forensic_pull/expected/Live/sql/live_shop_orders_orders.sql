@@ -11,8 +11,6 @@ CREATE TABLE IF NOT EXISTS "live_shop_orders_orders_staging" (
     "ds_surf_key_hash" character varying(32) NOT NULL
 );
 
-CREATE INDEX IF NOT EXISTS "live_shop_orders_orders_staging_key" ON "live_shop_orders_orders_staging" ("ds_surf_batch_id", "ds_surf_key_hash");
-
 CREATE TABLE IF NOT EXISTS "live_shop_orders_orders_merge" (
     "id" bigint NOT NULL,
     "amount" numeric(10,2),

@@ -10,8 +10,6 @@ CREATE TABLE IF NOT EXISTS "main_orders_lines_staging" (
     "ds_surf_iud" character(1) NOT NULL CHECK ("ds_surf_iud" IN ('I', 'U', 'D'))
 );
 
-CREATE INDEX IF NOT EXISTS "main_orders_lines_staging_key" ON "main_orders_lines_staging" ("ds_surf_batch_id", "ds_surf_key_hash");
-
 CREATE TABLE IF NOT EXISTS "main_orders_lines_cdc" (
     "ds_surf_event_id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     "id" bigint,

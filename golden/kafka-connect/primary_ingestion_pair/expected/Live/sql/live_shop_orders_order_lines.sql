@@ -12,8 +12,6 @@ CREATE TABLE IF NOT EXISTS "live_shop_orders_order_lines_staging" (
     "ds_surf_iud" character(1) NOT NULL CHECK ("ds_surf_iud" IN ('I', 'U', 'D'))
 );
 
-CREATE INDEX IF NOT EXISTS "live_shop_orders_order_lines_staging_key" ON "live_shop_orders_order_lines_staging" ("ds_surf_batch_id", "ds_surf_key_hash");
-
 CREATE TABLE IF NOT EXISTS "live_shop_orders_order_lines_cdc" (
     "ds_surf_event_id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     "order_id" bigint,
