@@ -475,8 +475,11 @@ pub fn rehash(t: &DatasetTables) -> String {
 pub fn script(header: &str, statements: &[String]) -> String {
     let mut out = String::new();
     for line in header.lines() {
-        out.push_str("-- ");
-        out.push_str(line);
+        out.push_str("--");
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
+        }
         out.push('\n');
     }
     for s in statements {
