@@ -238,6 +238,26 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DepsFormat::Human)]
         format: DepsFormat,
     },
+    /// One batch of the merge job of one ingest node against the platform's merge database
+    /// (docs/milestoning.md). Exit 0: committed, nothing pending; 1: committed, more pending;
+    /// 2: usage, configuration or refused; 3: database error.
+    Batch {
+        /// The platform (a kafka-connect platform: its `merge_container`).
+        #[arg(long, value_name = "P")]
+        platform: String,
+        /// The ingest node: `ingest/STORE` or `ingest/STORE/DATASET`.
+        #[arg(long, value_name = "KEY")]
+        node: String,
+        #[arg(long, value_name = "DIR")]
+        model_dir: Option<PathBuf>,
+        /// An environment variable holding a `postgres://` URL of the merge database, instead
+        /// of its container and `<CREDENTIAL>_USERNAME` / `<CREDENTIAL>_PASSWORD`.
+        #[arg(long, value_name = "VAR")]
+        database_url_env: Option<String>,
+        /// Clear a stuck (started or ingested) batch; refuses a committed one.
+        #[arg(long)]
+        reset: bool,
+    },
     /// Write a valid synthetic model of N datasets, for benchmarks.
     Synth {
         #[arg(long)]
@@ -530,6 +550,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             model_dir,
             format,
         } => verify_command(&repo, &branch, model_dir.as_deref(), format),
+        Command::Batch {
+            platform,
+            node,
+            model_dir: flag,
+            database_url_env,
+            reset,
+        } => batch_command(
+            &model_dir(None, flag)?,
+            &platform,
+            &node,
+            database_url_env.as_deref(),
+            reset,
+        ),
         Command::Synth { datasets, out: dir } => {
             let stats = synth::write_model(&dir, datasets).map_err(|e| {
                 anyhow::anyhow!("cannot write a synthetic model to `{}`: {e}", dir.display())
@@ -541,6 +574,101 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             );
             Ok(exit::OK)
         }
+    }
+}
+
+/// `dsgen batch`: its own exit codes (DESIGN.md "Diagnostics"): 0 committed and nothing
+/// pending, 1 committed and more pending, 2 usage or refused, 3 database error.
+fn batch_command(
+    dir: &Path,
+    platform: &str,
+    node: &str,
+    url_var: Option<&str>,
+    reset: bool,
+) -> anyhow::Result<u8> {
+    use crate::batch::{self, BatchError, Input};
+    let fail = |e: BatchError| {
+        eprintln!("dsgen: error: {e}");
+        Ok(e.exit_code())
+    };
+    let loaded = match crate::load::load_dir(dir) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("dsgen: error: {e}");
+            return Ok(exit::USAGE);
+        }
+    };
+    let (model, diags) = lint::lint_loaded(loaded);
+    if verdict(&diags) != exit::OK {
+        diagnostics_to_stderr(&diags, &model.sources);
+        eprintln!(
+            "dsgen: error: the model has errors; no batch runs on a model that does not lint clean"
+        );
+        return Ok(exit::USAGE);
+    }
+    let job = match batch::Job::new(&model, platform, node) {
+        Ok(j) => j,
+        Err(e) => return fail(e),
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    let mut merge = match batch::connect(&job.merge, &env, url_var) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    if reset {
+        return match batch::reset(&job, &mut merge) {
+            Ok(r) => {
+                println!(
+                    "platform {platform} node {node}: reset batch {} (was {}); its staged rows are \
+                     cleared and the next run starts batch {} again",
+                    r.batch, r.state, r.batch
+                );
+                Ok(exit::OK)
+            }
+            Err(e) => fail(e),
+        };
+    }
+    let mut source = match &job.input {
+        Input::Pull { endpoint, .. } => match batch::connect(endpoint, &env, None) {
+            Ok(c) => Some(c),
+            Err(e) => return fail(e),
+        },
+        Input::Events => None,
+    };
+    match batch::run(&job, &mut merge, source.as_mut(), batch::Options::default()) {
+        Ok(o) => {
+            let rate = |secs: f64| {
+                if secs > 0.0 {
+                    format!("{:.0} rows/s", o.rows_ingested as f64 / secs)
+                } else {
+                    "-".to_string()
+                }
+            };
+            println!(
+                "platform {platform} node {node}: batch {} committed{}: {} rows ingested in \
+                 {:.3}s ({}), merged in {:.3}s ({}): {} inserted, {} updated, {} deleted, {} \
+                 closed{}{}",
+                o.batch,
+                if o.resumed { " (resumed)" } else { "" },
+                o.rows_ingested,
+                o.ingest_seconds,
+                rate(o.ingest_seconds),
+                o.merge_seconds,
+                rate(o.merge_seconds),
+                o.inserted,
+                o.updated,
+                o.deleted,
+                o.closed,
+                if o.reconciled.is_empty() {
+                    String::new()
+                } else {
+                    format!("; DDL reconciled for {}", o.reconciled.join(", "))
+                },
+                if o.more { "; more work pending" } else { "" }
+            );
+            Ok(if o.more { 1 } else { exit::OK })
+        }
+        Err(e) => fail(e),
     }
 }
 

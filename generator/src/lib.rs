@@ -5,6 +5,7 @@
 //! publish, serve) take the model and return values. Diagnostics are data (`diag`), rendered
 //! only at the edge (`cli`).
 
+pub mod batch;
 pub mod broker;
 pub mod check;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod fmt;
 pub mod graph;
 pub mod lint;
 pub mod load;
+pub mod milestone;
 pub mod model;
 pub mod publish;
 pub mod render;

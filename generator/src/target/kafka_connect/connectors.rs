@@ -7,8 +7,8 @@
 //!   the source itself, so they have no topics to sink.
 //!
 //! Then per dataset of the node: an S3 sink landing its topic under one prefix per
-//! store/dataset, and a Debezium JDBC sink upserting it into its staging table in the merge
-//! database. Ingest nodes fed by a primary platform or a transformer have no connectors (the
+//! store/dataset, and a Debezium JDBC sink appending its change events (deletes included) to
+//! the dataset's CDC landing table in the merge database, which `dsgen batch` merges. Ingest nodes fed by a primary platform or a transformer have no connectors (the
 //! merge job reads the primary's merge tables; the transformer writes its output itself).
 
 use super::settings::{Converter, Settings};
@@ -120,7 +120,7 @@ struct Names<'p> {
     connectors: Namespace,
     topics: Namespace,
     slots: Namespace,
-    staging: Namespace,
+    landing: Namespace,
     server_ids: Namespace,
     diags: Vec<Diagnostic>,
 }
@@ -132,7 +132,7 @@ impl Names<'_> {
             Which::Connector => &mut self.connectors,
             Which::Topic => &mut self.topics,
             Which::Slot => &mut self.slots,
-            Which::Staging => &mut self.staging,
+            Which::Landing => &mut self.landing,
             Which::ServerId => &mut self.server_ids,
         };
         match ns.claim(source, generated.clone()) {
@@ -156,7 +156,7 @@ enum Which {
     Connector,
     Topic,
     Slot,
-    Staging,
+    Landing,
     ServerId,
 }
 
@@ -169,7 +169,7 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
         connectors: Namespace::new("connector name"),
         topics: Namespace::new("topic prefix"),
         slots: Namespace::new("replication slot"),
-        staging: Namespace::new("staging table"),
+        landing: Namespace::new("CDC landing table"),
         server_ids: Namespace::new("MySQL server id"),
         diags: Vec::new(),
     };
@@ -277,7 +277,7 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
             plan.connectors.push(landing_sink(
                 s, &mut names, platform, store_name, d, &element, span, &topic,
             ));
-            plan.connectors.push(staging_sink(
+            plan.connectors.push(landing_table_sink(
                 s, &mut names, platform, store_name, dataset, &element, span, &topic,
             ));
         }
@@ -333,7 +333,7 @@ pub(super) fn node_datasets<'m>(cx: &RenderContext<'_, 'm>, node: &Node) -> Vec<
 /// A dataset's qualified source table: its `tables` entry, else the dataset's name in the
 /// container's default schema (`public`, `dbo`, the mysql database; oracle and db2 have none,
 /// DS134 requires an entry, and the database name stands in).
-fn source_table(
+pub fn source_table(
     engine: DbEngine,
     container: &Container,
     tables: &[(crate::model::Name, crate::model::Name)],
@@ -544,7 +544,7 @@ fn landing_sink(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn staging_sink(
+fn landing_table_sink(
     s: &Settings,
     names: &mut Names,
     platform: &str,
@@ -557,15 +557,17 @@ fn staging_sink(
     let d = dataset.name.value.as_str();
     let name = names.claim(
         Which::Connector,
-        &format!("{element} staging"),
+        &format!("{element} cdc"),
         span,
-        names::kubernetes(&format!("{platform}-{store}-{d}-staging")),
+        names::kubernetes(&format!("{platform}-{store}-{d}-cdc")),
     );
+    // The batch job merges from this table (docs/milestoning.md): every change event is a
+    // row, deletes included, in order of arrival.
     let table = names.claim(
-        Which::Staging,
+        Which::Landing,
         element,
         span,
-        names::sql_identifier(&format!("{platform}_{store}_{d}_staging"), 63),
+        crate::milestone::pg_name(&format!("{platform}_{store}_{d}_cdc")),
     );
     let mut config = BTreeMap::new();
     config.insert("topics".into(), topic.to_string());
@@ -586,16 +588,28 @@ fn staging_sink(
     );
     config.insert("collection.name.format".into(), table);
     config.insert("schema.evolution".into(), "none".into());
-    let key = dataset.key_columns();
-    if key.is_empty() {
-        config.insert("insert.mode".into(), "insert".into());
-        config.insert("primary.key.mode".into(), "none".into());
-    } else {
-        config.insert("insert.mode".into(), "upsert".into());
-        config.insert("primary.key.mode".into(), "record_key".into());
-        config.insert("primary.key.fields".into(), key.join(","));
-        config.insert("delete.enabled".into(), "true".into());
-    }
+    // Append only: an upsert would lose deletes and the order of changes.
+    config.insert("insert.mode".into(), "insert".into());
+    config.insert("primary.key.mode".into(), "none".into());
+    config.insert("delete.enabled".into(), "false".into());
+    // The landing table's columns are the model's names, quoted as written.
+    config.insert("quote.identifiers".into(), "true".into());
+    // Flatten the envelope, keep the operation and the source timestamp (`__op`,
+    // `__source_ts_ms`), and turn a delete into a row with `__deleted = true` (its tombstone
+    // is dropped).
+    config.insert("transforms".into(), "unwrap".into());
+    config.insert(
+        "transforms.unwrap.type".into(),
+        "io.debezium.transforms.ExtractNewRecordState".into(),
+    );
+    config.insert(
+        "transforms.unwrap.add.fields".into(),
+        "op,source.ts_ms".into(),
+    );
+    config.insert(
+        "transforms.unwrap.delete.tombstone.handling.mode".into(),
+        "rewrite".into(),
+    );
     converters(s, &mut config);
     Connector {
         name,

@@ -14,7 +14,8 @@
 //!   for the merge job `batch/<node>.yaml` (a CronJob per ingest node with merge work running
 //!   `dsgen batch`), `batch/service-account.yaml` and `batch/network-policy.yaml` ([`batch`]);
 //! - deployment `plain`: `worker/config-providers.properties`, the worker settings that make the
-//!   connectors' `${env:...}` or `${file:...}` placeholders resolve.
+//!   connectors' `${env:...}` or `${file:...}` placeholders resolve;
+//! - `sql/`: the merge database's objects and batch statements (`sql.rs`, docs/milestoning.md).
 //!
 //! A platform whose graph needs no connector and no merge job renders no files. What each ingest node renders is
 //! in docs/targets/kafka-connect.md.
@@ -22,6 +23,7 @@
 pub mod batch;
 mod connectors;
 pub mod settings;
+mod sql;
 mod strimzi;
 
 use super::resource::{Element, Resource, ResourceKind};
@@ -33,7 +35,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use settings::{Deployment, Secrets};
 
-pub use connectors::{regex_escape, Connector, Plan, Plugin};
+pub use connectors::{regex_escape, source_table, Connector, Plan, Plugin};
 
 /// The kafka-connect target.
 pub struct KafkaConnect;
@@ -55,10 +57,11 @@ impl Target for KafkaConnect {
         if let Some(d) = batch::image_problem(cx, &settings, &jobs) {
             return Err(vec![d]);
         }
+        let (sql, tables) = sql::files(cx)?;
         let mut tree = FileTree::new();
         // Nothing flows through this platform (e.g. it reads everything from a primary's merge
         // tables): nothing to deploy.
-        if plan.connectors.is_empty() && jobs.is_empty() {
+        if plan.connectors.is_empty() && jobs.is_empty() && sql.is_empty() {
             return Ok(Rendered::default());
         }
         let internal = |e: crate::render::tree::TreeError| {
@@ -68,6 +71,11 @@ impl Target for KafkaConnect {
             )
             .at(cx.platform.name.span)]
         };
+        // The merge database's objects, also for platforms whose data never passes through
+        // Connect (snapshot and watermark captures).
+        for (path, text) in sql {
+            tree.text(&path, text).map_err(internal)?;
+        }
         if !plan.connectors.is_empty() {
             // Serialized in parallel (large platforms have tens of thousands of connectors),
             // then inserted in order.
@@ -123,7 +131,9 @@ impl Target for KafkaConnect {
             .map_err(internal)?;
         }
         let resources = if cx.inventory {
-            resources(cx, &settings, &plan, &jobs)
+            let mut r = resources(cx, &settings, &plan, &jobs);
+            r.extend(tables);
+            r
         } else {
             Vec::new()
         };
