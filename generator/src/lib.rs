@@ -14,6 +14,7 @@ pub mod graph;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
