@@ -792,13 +792,14 @@ fn plan_command(args: &PlanArgs, format: PlanFormat) -> PlanOutcome {
             model,
             diagnostics,
         }) => {
+            // Head files as in the repository; base files in git's `REV:path` notation.
             let dir = args.model_dir.trim_matches('/');
             let dir = dir.strip_prefix("./").unwrap_or(dir);
             let prefix = match (side, dir) {
-                (_, "" | ".") if side == "head" => String::new(),
-                (_, "" | ".") => format!("{}:", &commit.to_string()[..7]),
-                ("head", d) => format!("{d}/"),
-                (_, d) => format!("{}:{d}/", &commit.to_string()[..7]),
+                ("head", "" | ".") => String::new(),
+                ("head", d) => d.to_string(),
+                (_, "" | ".") => format!("{}:.", &commit.to_string()[..7]),
+                (_, d) => format!("{}:{d}", &commit.to_string()[..7]),
             };
             let opts = render::Options {
                 path_prefix: prefix,

@@ -286,6 +286,48 @@ pub fn all() -> Vec<&'static KindRules> {
     .collect()
 }
 
+/// The table of every row as docs/plan.md shows it (a test keeps the two equal).
+pub fn markdown_table() -> String {
+    let cell = |o: Outcome| format!("**{}**: {}", o.class.label(), o.reason);
+    let keys = |k: &[&str]| {
+        if k.is_empty() {
+            "—".to_string()
+        } else {
+            k.iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let mut out = String::from(
+        "| kind | added | removed | renamed | changed | identity keys | rename keys | columns |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    for r in all() {
+        let identity = if r.identity_keys.is_empty() {
+            "—".to_string()
+        } else {
+            format!("{} → {}", keys(r.identity_keys), cell(r.identity_changed))
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
+            r.kind.as_str(),
+            cell(r.added),
+            cell(r.removed),
+            cell(r.renamed),
+            cell(r.changed),
+            identity,
+            keys(r.rename_keys),
+            match r.columns {
+                Columns::Ignored => "—",
+                Columns::Data => "data",
+                Columns::Projection => "projection",
+            }
+        ));
+    }
+    out
+}
+
 /// The classification of a changed spec: the class, one reason per finding (most severe
 /// first) and the paths of every changed value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -320,20 +362,19 @@ pub fn changed(kind: ResourceKind, old: &Value, new: &Value) -> Judged {
         Columns::Ignored => None,
         Columns::Data | Columns::Projection => column_changes(r.columns, old, new),
     };
-    let mut rest: Vec<String> = keys
+    let rest: Vec<String> = keys
         .iter()
-        .map(top)
-        .filter(|k| !r.identity_keys.contains(&k.as_str()))
-        .filter(|k| !(column_findings.is_some() && k == "columns"))
+        .filter(|k| !r.identity_keys.contains(&top(k).as_str()))
+        .filter(|k| !(column_findings.is_some() && top(k) == "columns"))
+        .cloned()
         .collect();
-    rest.dedup();
     if let Some(cols) = column_findings.filter(|_| columns_changed) {
         findings.extend(cols);
     }
     if !rest.is_empty() {
         findings.push((
             r.changed.class,
-            format!("{} ({})", r.changed.reason, quoted(&rest)),
+            format!("{} ({})", r.changed.reason, listed(&rest)),
         ));
     }
     // Most severe first; the order within a class is the order found.
@@ -346,6 +387,17 @@ pub fn changed(kind: ResourceKind, old: &Value, new: &Value) -> Judged {
     }
 }
 
+/// Paths shown in a reason before "and N more".
+const LISTED: usize = 6;
+
+fn listed(keys: &[String]) -> String {
+    let mut text = quoted(&keys[..keys.len().min(LISTED)]);
+    if keys.len() > LISTED {
+        text.push_str(&format!(" and {} more", keys.len() - LISTED));
+    }
+    text
+}
+
 fn quoted(keys: &[String]) -> String {
     keys.iter()
         .map(|k| format!("`{k}`"))
@@ -353,18 +405,30 @@ fn quoted(keys: &[String]) -> String {
         .join(", ")
 }
 
-/// Paths (object keys joined by `/`) of every value that differs between two specs, sorted.
-/// Objects are compared key by key; anything else (arrays included) as a whole.
+/// The path of a spec that differs as a whole (not an object, or arrays of other lengths).
+pub const WHOLE: &str = "(spec)";
+
+/// Paths (object keys and array indexes joined by `/`) of every value that differs between two
+/// specs, in key order. Objects are compared key by key, arrays of one length item by item;
+/// anything else as a whole.
 pub fn changed_paths(old: &Value, new: &Value, prefix: &str, out: &mut Vec<String>) {
+    let join = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}/{k}")
+        }
+    };
     match (old, new) {
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                changed_paths(x, y, &join(&i.to_string()), out);
+            }
+        }
         (Value::Object(a), Value::Object(b)) => {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for k in keys {
-                let path = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}/{k}")
-                };
+                let path = join(k);
                 match (a.get(k), b.get(k)) {
                     (Some(x), Some(y)) => changed_paths(x, y, &path, out),
                     _ => out.push(path),
@@ -372,6 +436,7 @@ pub fn changed_paths(old: &Value, new: &Value, prefix: &str, out: &mut Vec<Strin
             }
         }
         _ if old == new => {}
+        _ if prefix.is_empty() => out.push(WHOLE.to_string()),
         _ => out.push(prefix.to_string()),
     }
 }
@@ -543,6 +608,17 @@ mod tests {
             &mut keys,
         );
         assert_eq!(keys, ["a", "spec/new", "spec/replicas"]);
+        let mut keys = Vec::new();
+        changed_paths(
+            &json!([{"rules": [{"names": ["a", "b"]}]}, {"x": 1}]),
+            &json!([{"rules": [{"names": ["a"]}]}, {"x": 1}]),
+            "",
+            &mut keys,
+        );
+        assert_eq!(keys, ["0/rules/0/names"]);
+        let mut keys = Vec::new();
+        changed_paths(&json!([1]), &json!([1, 2]), "", &mut keys);
+        assert_eq!(keys, [WHOLE]);
     }
 
     fn table(cols: Value) -> Value {
@@ -609,6 +685,17 @@ mod tests {
         );
         assert_eq!(j.class, NeedsAttention);
         assert_eq!(j.reasons, ["table definition changes (`ddl`)"]);
+    }
+
+    #[test]
+    fn docs_show_the_table_as_it_is() {
+        let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/plan.md"))
+            .expect("docs/plan.md");
+        let table = markdown_table();
+        assert!(
+            docs.contains(&table),
+            "docs/plan.md lacks the current classification table; paste:\n{table}"
+        );
     }
 
     #[test]

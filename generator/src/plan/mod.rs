@@ -33,6 +33,8 @@ pub struct Side {
     pub tree: FileTree,
     /// Sorted by platform, kind and name.
     pub resources: Vec<PlacedResource>,
+    /// The intention graphs the render used (drawn in the Markdown without rebuilding them).
+    pub graphs: crate::graph::Graphs,
 }
 
 /// What happens to a resource or a file.
@@ -682,6 +684,7 @@ mod tests {
             model: crate::load::load_files(Vec::new()).model,
             tree,
             resources: sorted(resources),
+            graphs: crate::graph::Graphs::default(),
         }
     }
 

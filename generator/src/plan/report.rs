@@ -6,8 +6,6 @@ use super::classify::Class;
 use super::{Action, Consumers, FileChange, Plan, PlatformPlan, ResourceChange};
 use crate::check::impact::Affected;
 use crate::graph::Element;
-use crate::model::index::ModelIndex;
-use crate::model::Model;
 use serde_json::{json, Value};
 use std::fmt::Write;
 
@@ -37,18 +35,15 @@ pub enum Drawing {
     Mermaid(String),
 }
 
-/// The upstream and downstream of `elements` in `model`'s intention graph, on the planned
+/// The upstream and downstream of `elements` in a revision's intention graphs, on the planned
 /// platforms only.
-pub fn drawing(model: &Model, elements: &[Element], platforms: &[&str]) -> Drawing {
+pub fn drawing(graphs: &crate::graph::Graphs, elements: &[Element], platforms: &[&str]) -> Drawing {
     if elements.is_empty() {
         return Drawing::Nothing;
     }
     if elements.len() > MAX_DRAWN {
         return Drawing::TooMany(elements.len());
     }
-    let ix = ModelIndex::new(model);
-    let placement = crate::broker::place(model, &ix).placement;
-    let graphs = crate::graph::build(&ix, &placement);
     let focused: Vec<_> = graphs
         .platforms
         .iter()
@@ -182,7 +177,7 @@ pub fn human(plan: &Plan) -> String {
             for reason in &r.reasons {
                 let _ = writeln!(out, "      {reason}");
             }
-            if !r.changed_keys.is_empty() {
+            if r.action == Action::Renamed && !r.changed_keys.is_empty() {
                 let _ = writeln!(out, "      changed: {}", r.changed_keys.join(", "));
             }
             let _ = writeln!(
@@ -341,7 +336,7 @@ pub fn markdown(plan: &Plan) -> String {
             if class == Class::Destructive {
                 why = format!("**{why}**");
             }
-            if !r.changed_keys.is_empty() && r.action == Action::Changed {
+            if !r.changed_keys.is_empty() && r.action == Action::Renamed {
                 let keys: Vec<String> = r
                     .changed_keys
                     .iter()

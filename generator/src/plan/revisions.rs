@@ -134,10 +134,10 @@ pub fn plan(repo: &Repository, request: &Request) -> Result<Plan, PlanError> {
         let t = std::time::Instant::now();
         let (base, head) = rayon::join(
             || match &base_side {
-                Some(b) => super::report::drawing(&b.model, &changed_elements.base, &names),
+                Some(b) => super::report::drawing(&b.graphs, &changed_elements.base, &names),
                 None => super::report::Drawing::Nothing,
             },
-            || super::report::drawing(&head_side.model, &changed_elements.head, &names),
+            || super::report::drawing(&head_side.graphs, &changed_elements.head, &names),
         );
         phase("draw the changed elements", t);
         super::report::Drawings { head, base }
@@ -185,12 +185,14 @@ fn render_side(model: Model, platforms: &[&str]) -> Result<Side, (Box<Model>, Re
             .filter(|p| index.platforms.contains_key(p))
             .collect();
         target::render(&model, &index, &placement, &graphs, &present, true)
+            .map(|(tree, _, resources)| (tree, resources, graphs))
     };
     match result {
-        Ok((tree, _, resources)) => Ok(Side {
+        Ok((tree, resources, graphs)) => Ok(Side {
             model,
             tree,
             resources,
+            graphs,
         }),
         Err(e) => Err((Box::new(model), e)),
     }
