@@ -378,7 +378,7 @@ pub fn changed(kind: ResourceKind, old: &Value, new: &Value) -> Judged {
         ));
     }
     // Most severe first; the order within a class is the order found.
-    findings.sort_by(|a, b| b.0.cmp(&a.0));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.0));
     let class = findings.first().map_or(Safe, |f| f.0);
     Judged {
         class,

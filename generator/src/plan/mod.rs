@@ -302,7 +302,9 @@ fn graph_element(e: &Element) -> Option<crate::graph::Element> {
 
 /// Files of both trees, merged by path; only files whose bytes differ are diffed (in parallel).
 fn compare_files(base: &FileTree, head: &FileTree) -> Vec<FileChange> {
-    let mut pending: Vec<(&str, Option<&[u8]>, Option<&[u8]>)> = Vec::new();
+    // (path, bytes in base, bytes in head) of every file that differs.
+    type Pending<'t> = (&'t str, Option<&'t [u8]>, Option<&'t [u8]>);
+    let mut pending: Vec<Pending> = Vec::new();
     let mut b = base.iter().peekable();
     let mut h = head.iter().peekable();
     loop {
@@ -462,6 +464,9 @@ fn match_resources<'a>(base: &'a [PlacedResource], head: &'a [PlacedResource]) -
     out
 }
 
+/// Indexes of the removed and the added resources that share a key.
+type Candidates = (Vec<usize>, Vec<usize>);
+
 /// Pairs (index in `removed`, index in `added`) that are one object under two names: first by
 /// model element (exactly one removed and one added of a platform and kind), then by the kind's
 /// rename keys (again only unique matches).
@@ -470,8 +475,7 @@ fn pair_renames(removed: &[&PlacedResource], added: &[&PlacedResource]) -> Vec<(
     let mut taken_r = vec![false; removed.len()];
     let mut taken_a = vec![false; added.len()];
     // Pass 1: the same element.
-    let mut by_element: HashMap<(&str, ResourceKind, &Element), (Vec<usize>, Vec<usize>)> =
-        HashMap::new();
+    let mut by_element: HashMap<(&str, ResourceKind, &Element), Candidates> = HashMap::new();
     for (n, r) in removed.iter().enumerate() {
         by_element
             .entry((&r.platform, r.resource.kind, &r.resource.element))
@@ -492,8 +496,7 @@ fn pair_renames(removed: &[&PlacedResource], added: &[&PlacedResource]) -> Vec<(
         }
     }
     // Pass 2: the same fingerprint.
-    let mut by_print: HashMap<(&str, ResourceKind, String), (Vec<usize>, Vec<usize>)> =
-        HashMap::new();
+    let mut by_print: HashMap<(&str, ResourceKind, String), Candidates> = HashMap::new();
     for (n, r) in removed.iter().enumerate().filter(|(n, _)| !taken_r[*n]) {
         if let Some(f) = classify::fingerprint(r.resource.kind, &r.resource.spec) {
             by_print

@@ -526,7 +526,7 @@ pub fn json(plan: &Plan) -> String {
                 "platform": p.platform,
                 "target": p.target,
                 "summary": counts_of(p),
-                "resources": p.resources.iter().map(|r| resource_json(r)).collect::<Vec<_>>(),
+                "resources": p.resources.iter().map(resource_json).collect::<Vec<_>>(),
                 "files": p.files.iter().map(file_json).collect::<Vec<_>>(),
             })
         })
