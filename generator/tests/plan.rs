@@ -578,3 +578,40 @@ fn a_changed_file_carries_a_unified_diff() {
         serde_json::json!(["database.hostname"])
     );
 }
+
+#[test]
+fn merge_base_plans_only_what_the_branch_changes() {
+    let mut repo = Repo::new();
+    let feature = repo.scenario("feature", |f| {
+        let text = f.get_mut("shop.hcl").expect("shop");
+        *text = text.replace("Shop_Orders", "Orders_v2");
+    });
+    // main moves on after the branch: Finance goes away there.
+    let main = repo.scenario("main", |f| {
+        replace(
+            f,
+            "shop.hcl",
+            "      sink \"Payments\" \"payments\" {}\n",
+            "",
+        );
+    });
+    assert_ne!(main, repo.base);
+    let o = repo.plan(
+        "merge-base",
+        &feature,
+        &["--base-branch", "main", "--format", "json"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let plan: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(plan["base"]["rev"], "merge-base");
+    assert_eq!(plan["base"]["commit"], repo.base.as_str());
+    let c = changes(&plan);
+    assert!(c.iter().all(|t| !t.1.contains("payments")), "{c:?}");
+    assert_eq!(change(&plan, "live-orders-v2-source")["action"], "renamed");
+    // Against main's tip instead, the branch would seem to bring Finance's capture back.
+    let o = repo.plan("main", &feature, &["--format", "json"]);
+    let plan: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert!(changes(&plan)
+        .iter()
+        .any(|t| t.1 == "live-payments-source" && t.2 == "added"));
+}
