@@ -86,6 +86,42 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// What rendering head instead of base adds, changes and removes, per platform, file and
+    /// deployed object, each change classified safe, needs attention or destructive
+    /// (docs/plan.md). Exit 0 with or without changes; with --detailed-exitcode 0 no changes, 2
+    /// changes, 1 any error.
+    Plan {
+        /// Base revision (branch, tag, sha, `origin/main`), or `merge-base` for the merge base of
+        /// the head and --base-branch.
+        #[arg(long, value_name = "REV")]
+        base: String,
+        /// Head revision.
+        #[arg(long, value_name = "REV", default_value = "HEAD")]
+        head: String,
+        /// The git repository (work tree or bare).
+        #[arg(long, value_name = "PATH", default_value = ".")]
+        repo: PathBuf,
+        /// The model's directory inside the repository.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        model_dir: String,
+        /// The branch `--base merge-base` branches off (default `origin/$GITHUB_BASE_REF`,
+        /// else `origin/HEAD`).
+        #[arg(long, value_name = "B")]
+        base_branch: Option<String>,
+        /// Only platforms of this target. Default: every platform whose target this dsgen
+        /// renders (the others are listed as not planned).
+        #[arg(long, value_name = "T")]
+        target: Option<String>,
+        /// Only this platform.
+        #[arg(long, value_name = "PLATFORM")]
+        platform: Option<String>,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+        format: PlanFormat,
+        /// Exit 0 when nothing changes, 2 when something does, 1 on any error (Terraform's
+        /// convention) instead of dsgen's usual codes.
+        #[arg(long)]
+        detailed_exitcode: bool,
+    },
     /// List every diagnostic code with its summary.
     Rules {
         /// `human` (a table) or `json`.
@@ -268,6 +304,13 @@ enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
     Mermaid,
     Dot,
@@ -297,6 +340,8 @@ pub fn main() -> ExitCode {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     exit::OK
                 }
+                // Under --detailed-exitcode, 2 means "changes": a usage error must not say so.
+                _ if detailed_exitcode_requested() => exit::REJECTED,
                 _ => exit::USAGE,
             });
         }
@@ -308,6 +353,13 @@ pub fn main() -> ExitCode {
             ExitCode::from(exit::USAGE)
         }
     }
+}
+
+/// Whether `dsgen plan --detailed-exitcode` was asked for, judged from the raw arguments (for
+/// arguments clap rejects).
+fn detailed_exitcode_requested() -> bool {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    args.first().is_some_and(|a| a == "plan") && args.iter().any(|a| a == "--detailed-exitcode")
 }
 
 fn model_dir(positional: Option<PathBuf>, flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
@@ -432,6 +484,29 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     Ok(exit::USAGE)
                 }
             }
+        }
+        Command::Plan {
+            base,
+            head,
+            repo,
+            model_dir,
+            base_branch,
+            target,
+            platform,
+            format,
+            detailed_exitcode,
+        } => {
+            let args = PlanArgs {
+                base,
+                head,
+                repo,
+                model_dir,
+                base_branch,
+                target,
+                platform,
+            };
+            let outcome = plan_command(&args, format);
+            Ok(plan_exit(outcome, detailed_exitcode))
         }
         Command::Rules { format } => {
             out(&rules_listing(format))?;
@@ -821,6 +896,185 @@ fn run_check(args: &CheckArgs) -> Result<crate::check::CheckReport, CheckError> 
     let report = check::check(revisions, &source, &labels);
     check::phase("check (lint, diff, authorization, compatibility)", t);
     Ok(report)
+}
+
+struct PlanArgs {
+    base: String,
+    head: String,
+    repo: PathBuf,
+    model_dir: String,
+    base_branch: Option<String>,
+    target: Option<String>,
+    platform: Option<String>,
+}
+
+/// How `dsgen plan` ended, before it becomes an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlanOutcome {
+    Planned {
+        changes: bool,
+    },
+    /// A revision's model has errors or cannot be rendered.
+    Rejected,
+    /// Arguments, git or I/O.
+    Failed,
+}
+
+/// dsgen's codes (0 planned, 1 rejected model, 2 usage/git/I/O), or with --detailed-exitcode
+/// Terraform's (0 no changes, 2 changes, 1 any error).
+fn plan_exit(outcome: PlanOutcome, detailed: bool) -> u8 {
+    match (outcome, detailed) {
+        (PlanOutcome::Planned { changes: true }, true) => 2,
+        (PlanOutcome::Planned { .. }, _) => exit::OK,
+        (PlanOutcome::Rejected, _) => exit::REJECTED,
+        (PlanOutcome::Failed, true) => 1,
+        (PlanOutcome::Failed, false) => exit::USAGE,
+    }
+}
+
+/// `dsgen plan`: every failure is reported here (never through `run`'s error path, whose exit
+/// code would be 2: "changes" under --detailed-exitcode).
+fn plan_command(args: &PlanArgs, format: PlanFormat) -> PlanOutcome {
+    use crate::plan::{report, revisions};
+    let fail = |msg: String| {
+        eprintln!("dsgen: error: {msg}");
+        PlanOutcome::Failed
+    };
+    let target = match args.target.as_deref() {
+        None => None,
+        Some(t) => match crate::model::Target::parse(t) {
+            Some(t) => Some(t),
+            None => {
+                return fail(format!(
+                    "unknown target `{t}`; targets: kafka-connect, aws, azure, confluent, \
+                     snowflake, legacy"
+                ))
+            }
+        },
+    };
+    let git_failed = |e: crate::check::git::GitError| {
+        let diags = [e.0];
+        let empty = crate::source::SourceMap::default();
+        let opts = render::Options {
+            path_prefix: String::new(),
+            color: false,
+        };
+        let text = match format {
+            PlanFormat::Human => {
+                eprint!("{}", render::human(&diags, &empty, &opts));
+                return PlanOutcome::Failed;
+            }
+            PlanFormat::Json => render::json(&diags, &empty, &opts),
+            PlanFormat::Markdown => render::markdown(&diags, &empty, &opts, "dsgen plan"),
+        };
+        match out(&text) {
+            Ok(()) => PlanOutcome::Failed,
+            Err(e) => fail(format!("cannot write the output: {e}")),
+        }
+    };
+    let repo = match crate::check::git::open(&args.repo) {
+        Ok(r) => r,
+        Err(e) => return git_failed(e),
+    };
+    let base = if args.base == "merge-base" {
+        let resolved = (|| {
+            let head = crate::check::git::resolve(&repo, &args.head)?;
+            let branch = base_branch(args.base_branch.clone());
+            let tip = crate::check::git::resolve(&repo, &branch)?;
+            crate::check::git::merge_base(&repo, head, tip)
+        })();
+        match resolved {
+            Ok(oid) => oid.to_string(),
+            Err(e) => return git_failed(e),
+        }
+    } else {
+        args.base.clone()
+    };
+    let request = revisions::Request {
+        base,
+        head: args.head.clone(),
+        model_dir: args.model_dir.clone(),
+        platform: args.platform.clone(),
+        target,
+        draw: format == PlanFormat::Markdown,
+    };
+    let mut plan = match revisions::plan(&repo, &request) {
+        Ok(p) => p,
+        Err(revisions::PlanError::Git(e)) => return git_failed(e),
+        Err(revisions::PlanError::Usage(msg)) => return fail(msg),
+        Err(revisions::PlanError::Rejected {
+            side,
+            commit,
+            model,
+            diagnostics,
+        }) => {
+            // Head files as in the repository; base files in git's `REV:path` notation.
+            let dir = args.model_dir.trim_matches('/');
+            let dir = dir.strip_prefix("./").unwrap_or(dir);
+            let prefix = match (side, dir) {
+                ("head", "" | ".") => String::new(),
+                ("head", d) => d.to_string(),
+                (_, "" | ".") => format!("{}:.", &commit.to_string()[..7]),
+                (_, d) => format!("{}:{d}", &commit.to_string()[..7]),
+            };
+            let opts = render::Options {
+                path_prefix: prefix,
+                color: false,
+            };
+            let title = format!("dsgen plan: the {side} revision's model is rejected");
+            let text = match format {
+                PlanFormat::Human => {
+                    eprint!("{}", render::human(&diagnostics, &model.sources, &opts));
+                    String::new()
+                }
+                PlanFormat::Json => render::json(&diagnostics, &model.sources, &opts),
+                PlanFormat::Markdown => {
+                    render::markdown(&diagnostics, &model.sources, &opts, &title)
+                }
+            };
+            if let Err(e) = out(&text) {
+                return fail(format!("cannot write the output: {e}"));
+            }
+            eprintln!(
+                "dsgen: error: the model at the {side} revision ({commit}) has errors or cannot \
+                 be rendered; nothing was planned"
+            );
+            return PlanOutcome::Rejected;
+        }
+    };
+    // Use the name the user gave for a resolved merge base.
+    if args.base == "merge-base" {
+        plan.base.rev = "merge-base".to_string();
+    }
+    let text = match format {
+        PlanFormat::Human => report::human(&plan),
+        PlanFormat::Json => report::json(&plan),
+        PlanFormat::Markdown => report::markdown(&plan),
+    };
+    if let Err(e) = out(&text) {
+        return fail(format!("cannot write the output: {e}"));
+    }
+    for n in &plan.not_planned {
+        eprintln!(
+            "dsgen: warning: platform `{}` ({}) was not planned: {}",
+            n.platform, n.target, n.reason
+        );
+    }
+    PlanOutcome::Planned {
+        changes: plan.has_changes(),
+    }
+}
+
+/// The branch `--base merge-base` branches off: the flag, else `origin/$GITHUB_BASE_REF`, else
+/// `origin/HEAD`.
+fn base_branch(flag: Option<String>) -> String {
+    match flag {
+        Some(b) => b,
+        None => match std::env::var("GITHUB_BASE_REF") {
+            Ok(b) if !b.is_empty() => format!("origin/{b}"),
+            _ => "origin/HEAD".to_string(),
+        },
+    }
 }
 
 /// 1 when any diagnostic is an error, else 0.

@@ -16,6 +16,7 @@ pub mod lint;
 pub mod load;
 pub mod milestone;
 pub mod model;
+pub mod plan;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

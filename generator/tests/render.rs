@@ -520,6 +520,8 @@ fn the_inventory_lists_every_deployed_object_once_in_the_file_that_defines_it() 
         ResourceKind::NetworkPolicy,
         ResourceKind::HelmRelease,
         ResourceKind::ScheduledJob,
+        ResourceKind::Table,
+        ResourceKind::View,
     ] {
         assert!(kinds.contains(&kind), "acme renders no {kind:?}");
     }
@@ -570,6 +572,29 @@ fn the_inventory_lists_every_deployed_object_once_in_the_file_that_defines_it() 
             .map(|r| &r.platform)
             .collect();
         assert_eq!(listed, platforms_with_jobs, "{file}");
+    }
+    // Every dataset's merge table is listed with the columns plan compares, in the model's
+    // types, and every `sql/` file defines something listed.
+    let sql_files: std::collections::BTreeSet<&String> =
+        files.keys().filter(|p| p.contains("/sql/")).collect();
+    let listed: std::collections::BTreeSet<&String> = out
+        .resources
+        .iter()
+        .filter(|r| matches!(r.resource.kind, ResourceKind::Table | ResourceKind::View))
+        .map(|r| &r.resource.file)
+        .collect();
+    assert_eq!(sql_files, listed);
+    let merge = out
+        .resources
+        .iter()
+        .find(|r| r.resource.kind == ResourceKind::Table && r.resource.name.ends_with("_merge"))
+        .expect("a merge table");
+    let columns = merge.resource.spec["columns"].as_array().expect("columns");
+    assert!(!columns.is_empty());
+    for c in columns {
+        let ty = c["type"].as_str().expect("a model type");
+        assert!(dsgen::model::datatype::parse_type(ty).is_ok(), "{ty}");
+        assert!(c["nullable"].is_boolean());
     }
 
     let plain = render_model(
