@@ -498,7 +498,7 @@ fn pair_renames(removed: &[&PlacedResource], added: &[&PlacedResource]) -> Vec<(
     // Pass 2: the same fingerprint.
     let mut by_print: HashMap<(&str, ResourceKind, String), Candidates> = HashMap::new();
     for (n, r) in removed.iter().enumerate().filter(|(n, _)| !taken_r[*n]) {
-        if let Some(f) = classify::fingerprint(r.resource.kind, &r.resource.spec) {
+        if let Some(f) = classify::fingerprint(r.resource.kind, &r.resource.spec.value()) {
             by_print
                 .entry((&r.platform, r.resource.kind, f))
                 .or_default()
@@ -507,7 +507,7 @@ fn pair_renames(removed: &[&PlacedResource], added: &[&PlacedResource]) -> Vec<(
         }
     }
     for (n, a) in added.iter().enumerate().filter(|(n, _)| !taken_a[*n]) {
-        if let Some(f) = classify::fingerprint(a.resource.kind, &a.resource.spec) {
+        if let Some(f) = classify::fingerprint(a.resource.kind, &a.resource.spec.value()) {
             if let Some(e) = by_print.get_mut(&(&a.platform, a.resource.kind, f)) {
                 e.1.push(n);
             }
@@ -548,7 +548,11 @@ fn judge(m: &Matched, consumers: &mut ConsumerCache) -> ResourceChange {
             c
         }
         Matched::Changed(b, h) => {
-            let j = classify::changed(h.resource.kind, &b.resource.spec, &h.resource.spec);
+            let j = classify::changed(
+                h.resource.kind,
+                &b.resource.spec.value(),
+                &h.resource.spec.value(),
+            );
             let mut c = base_change(h, Action::Changed, classify::rules(h.resource.kind).added);
             c.class = j.class;
             c.reasons = j.reasons;
@@ -560,7 +564,12 @@ fn judge(m: &Matched, consumers: &mut ConsumerCache) -> ResourceChange {
             let mut c = base_change(h, Action::Renamed, classify::rules(h.resource.kind).renamed);
             c.renamed_from = Some(b.resource.name.clone());
             let mut keys = Vec::new();
-            classify::changed_paths(&b.resource.spec, &h.resource.spec, "", &mut keys);
+            classify::changed_paths(
+                &b.resource.spec.value(),
+                &h.resource.spec.value(),
+                "",
+                &mut keys,
+            );
             c.changed_keys = keys;
             if b.resource.element != h.resource.element {
                 c.previous_element = Some(b.resource.element.clone());
@@ -667,7 +676,7 @@ mod tests {
                 kind,
                 name: name.into(),
                 file: format!("P/{name}.json"),
-                spec,
+                spec: spec.into(),
                 element,
             },
         }

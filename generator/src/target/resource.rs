@@ -78,6 +78,37 @@ impl Serialize for Element {
     }
 }
 
+/// A resource's spec, held as compact JSON text: a render of 100k datasets lists hundreds of
+/// thousands of resources, and as `Value` trees two revisions' inventories took gigabytes.
+/// Equal text is an equal spec (targets build specs deterministically); [`Spec::value`] parses
+/// it where a plan looks inside.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Spec(Box<str>);
+
+impl Spec {
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.0).expect("a spec is JSON text")
+    }
+
+    pub fn as_json(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Value> for Spec {
+    fn from(v: Value) -> Spec {
+        Spec(v.to_string().into_boxed_str())
+    }
+}
+
+impl Serialize for Spec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let raw = serde_json::value::RawValue::from_string(self.0.to_string())
+            .map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
+    }
+}
+
 /// One deployed object of a render.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Resource {
@@ -89,7 +120,7 @@ pub struct Resource {
     pub file: String,
     /// The object's defining content as data (a connector's config, a table's columns): two
     /// renders deploy the same object exactly when kind, name and spec are equal.
-    pub spec: Value,
+    pub spec: Spec,
     pub element: Element,
 }
 

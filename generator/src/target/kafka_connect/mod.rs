@@ -165,7 +165,7 @@ fn resources(
                 Deployment::Strimzi => format!("strimzi/connectors/{}.yaml", c.group),
                 Deployment::Plain => format!("connect/{}.json", c.name),
             },
-            spec: c.rest_json()["config"].clone(),
+            spec: c.rest_json()["config"].clone().into(),
             element: c.element.clone(),
         })
         .collect();
@@ -178,7 +178,7 @@ fn resources(
                     kind,
                     name,
                     file,
-                    spec,
+                    spec: spec.into(),
                     element: element.unwrap_or_else(|| platform.clone()),
                 }),
         );
@@ -192,7 +192,7 @@ fn resources(
                 kind,
                 name,
                 file: file.to_string(),
-                spec,
+                spec: spec.into(),
                 element: platform.clone(),
             },
         )),
@@ -204,7 +204,8 @@ fn resources(
                 worker_providers(s.secrets)
                     .into_iter()
                     .map(|(k, v)| (k, Value::from(v))),
-            ),
+            )
+            .into(),
             element: platform,
         }),
     }

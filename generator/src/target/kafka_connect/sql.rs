@@ -160,7 +160,7 @@ fn resources(
             kind: ResourceKind::Table,
             name: name.clone(),
             file: batch_file.clone(),
-            spec: serde_json::json!({ "role": "batch bookkeeping" }),
+            spec: serde_json::json!({ "role": "batch bookkeeping" }).into(),
             element: Element::Platform(platform.to_string()),
         })
         .collect();
@@ -198,7 +198,8 @@ fn resources(
                 "milestoning": t.mode.as_str(),
                 "key": t.key,
                 "columns": columns,
-            }),
+            })
+            .into(),
             element: element.clone(),
         };
         out.push(table("staging", &t.staging));
@@ -215,7 +216,8 @@ fn resources(
                     "over": t.merge,
                     "full": v.full,
                     "columns": columns,
-                }),
+                })
+                .into(),
                 element: Element::Workspace(v.workspace.clone()),
             });
         }
