@@ -750,6 +750,51 @@ fn adding_a_nullable_column_keeps_history_and_reconciles_once() {
     );
 }
 
+/// A widened column (`varchar(40)` → `varchar(200)`, what `dsgen check` accepts and `dsgen
+/// plan` calls safe) is altered in place: history kept, no row seen as changed, and values the
+/// old type could not hold are merged afterwards.
+#[test]
+fn widening_a_column_alters_it_in_place_and_keeps_history() {
+    let c = Case::new("widen_column", Capture::Snapshot);
+    c.set_snapshot(&rows(&[(1, Some("a")), (2, Some("b"))]));
+    c.run("Forensic");
+    c.set_snapshot(&rows(&[(1, Some("a2")), (2, Some("b"))]));
+    c.run("Forensic");
+    let history = c.forensic();
+
+    c.client()
+        .batch_execute("ALTER TABLE src.people ALTER COLUMN name TYPE varchar(200)")
+        .unwrap();
+    let path = c.dir.path().join("model.hcl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("type = \"varchar(40)\""));
+    std::fs::write(
+        &path,
+        text.replace("type = \"varchar(40)\"", "type = \"varchar(200)\""),
+    )
+    .unwrap();
+    let o = c.run("Forensic");
+    assert_eq!(o.reconciled, ["people"], "{o:?}");
+    assert_eq!((o.closed, o.inserted), (0, 0), "{o:?}");
+    assert_eq!(c.forensic(), history);
+    let ty: String = c
+        .client()
+        .query_one(
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute \
+             WHERE attrelid = 'forensic_people_people_merge'::regclass AND attname = 'name'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(ty, "character varying(200)");
+
+    let long = "x".repeat(120);
+    c.set_snapshot(&rows(&[(1, Some(long.as_str())), (2, Some("b"))]));
+    let o = c.run("Forensic");
+    assert!(o.reconciled.is_empty(), "{o:?}");
+    assert_eq!((o.closed, o.inserted), (1, 1), "{o:?}");
+}
+
 #[test]
 fn the_hash_encoding_separates_null_empty_tilde_and_concatenations() {
     let cluster = Cluster::shared();

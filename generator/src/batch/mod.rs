@@ -714,6 +714,12 @@ fn reconcile_dataset(tx: &mut Transaction, job: &Job, d: &DatasetTables) -> Resu
         )
     };
     let merge_existed = !catalog_columns(tx, &d.merge).ctx(what)?.is_empty();
+    // The views go first: PostgreSQL refuses to change the type of a column a view reads (a
+    // widening), and they are recreated from the new columns at the end, in this transaction.
+    for v in &d.views {
+        tx.batch_execute(&format!("DROP VIEW IF EXISTS {}", q(&v.name)))
+            .ctx(what)?;
+    }
     for s in sql::dataset_ddl(d) {
         tx.batch_execute(&s).ctx(what)?;
     }
@@ -774,10 +780,6 @@ fn reconcile_dataset(tx: &mut Transaction, job: &Job, d: &DatasetTables) -> Resu
     }
     if merge_existed && merge_changed {
         tx.batch_execute(&sql::rehash(d)).ctx(what)?;
-    }
-    for v in &d.views {
-        tx.batch_execute(&format!("DROP VIEW IF EXISTS {}", q(&v.name)))
-            .ctx(what)?;
     }
     for s in sql::views_ddl(d) {
         tx.batch_execute(&s).ctx(what)?;
