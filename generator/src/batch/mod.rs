@@ -265,7 +265,7 @@ impl Job {
         let mode = Mode::of(p.milestoning.value);
         let feed = Feed::of(capture.kind.value);
         let watermark = capture.watermark_column.as_ref().map(|w| w.value.as_str());
-        let model_datasets = milestone::node_datasets(ix, placement, graph, node);
+        let model_datasets = crate::graph::node_datasets(ix, placement, graph, node);
         if model_datasets.is_empty() {
             return Err(BatchError::Usage(format!(
                 "node `{node}` of platform `{platform}` carries no dataset (no sink on the \

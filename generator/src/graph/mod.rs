@@ -35,7 +35,7 @@ pub fn mermaid_focus(graphs: &Graphs, elements: &[Element]) -> String {
 
 use crate::broker::{OnPlatform, Placement};
 use crate::model::index::ModelIndex;
-use crate::model::{Consistency, Priority};
+use crate::model::{Consistency, Dataset, Priority};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -185,6 +185,49 @@ pub fn ingest_key(ix: &ModelIndex, store: &str, dataset: &str) -> String {
     } else {
         format!("ingest/{store}")
     }
+}
+
+/// The datasets an ingest node carries: its own for a single_dataset node; for a
+/// multi_dataset node, those its exports need and those the platform ingests as a primary.
+pub fn node_datasets<'m>(
+    ix: &ModelIndex<'m>,
+    placement: &Placement<'m>,
+    graph: &PlatformGraph,
+    node_key: &str,
+) -> Vec<&'m Dataset> {
+    let Some(node) = graph.node(node_key) else {
+        return Vec::new();
+    };
+    let Some(store) = node.store.as_deref() else {
+        return Vec::new();
+    };
+    let mut wanted: BTreeSet<String> = BTreeSet::new();
+    match node.dataset.as_deref() {
+        Some(d) => {
+            wanted.insert(d.to_string());
+        }
+        None => {
+            if let Some(i) = graph.keys.get(node_key) {
+                for n in graph.graph.neighbors_directed(*i, Direction::Outgoing) {
+                    let e = &graph.graph[n];
+                    if e.kind == NodeKind::Export {
+                        if let Some(d) = e.dataset.as_deref() {
+                            wanted.insert(d.to_string());
+                        }
+                    }
+                }
+            }
+            if let Some(on) = placement.platform(&graph.platform) {
+                for (st, d) in on.primary_for.range((store, "")..) {
+                    if *st != store {
+                        break;
+                    }
+                    wanted.insert(d.to_string());
+                }
+            }
+        }
+    }
+    wanted.iter().filter_map(|d| ix.dataset(store, d)).collect()
 }
 
 /// Build every platform's graph from the placement.

@@ -10,12 +10,11 @@
 pub mod sql;
 
 use crate::broker::Placement;
-use crate::graph::{NodeKind, PlatformGraph, Source};
+use crate::graph::{node_datasets, NodeKind, PlatformGraph, Source};
 use crate::model::datatype::DataType;
 use crate::model::index::ModelIndex;
 use crate::model::{CaptureKind, Dataset, PlatformMilestoning};
 use crate::render::names;
-use petgraph::Direction;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
 
@@ -370,49 +369,6 @@ impl DatasetTables {
             self.platform, self.store, self.dataset
         ))
     }
-}
-
-/// The datasets an ingest node carries: its own for a single_dataset node; for a
-/// multi_dataset node, those its exports need and those the platform ingests as a primary.
-pub fn node_datasets<'m>(
-    ix: &ModelIndex<'m>,
-    placement: &Placement<'m>,
-    graph: &PlatformGraph,
-    node_key: &str,
-) -> Vec<&'m Dataset> {
-    let Some(node) = graph.node(node_key) else {
-        return Vec::new();
-    };
-    let Some(store) = node.store.as_deref() else {
-        return Vec::new();
-    };
-    let mut wanted: BTreeSet<String> = BTreeSet::new();
-    match node.dataset.as_deref() {
-        Some(d) => {
-            wanted.insert(d.to_string());
-        }
-        None => {
-            if let Some(i) = graph.keys.get(node_key) {
-                for n in graph.graph.neighbors_directed(*i, Direction::Outgoing) {
-                    let e = &graph.graph[n];
-                    if e.kind == NodeKind::Export {
-                        if let Some(d) = e.dataset.as_deref() {
-                            wanted.insert(d.to_string());
-                        }
-                    }
-                }
-            }
-            if let Some(on) = placement.platform(&graph.platform) {
-                for (st, d) in on.primary_for.range((store, "")..) {
-                    if *st != store {
-                        break;
-                    }
-                    wanted.insert(d.to_string());
-                }
-            }
-        }
-    }
-    wanted.iter().filter_map(|d| ix.dataset(store, d)).collect()
 }
 
 /// The (workspace, DSG) pairs of a platform that sink each (store, dataset), each list sorted.

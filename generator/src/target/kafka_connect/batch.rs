@@ -12,7 +12,7 @@
 //! The job follows `dsgen batch`'s exit protocol: 0 done, 1 more work (the pod is replaced at
 //! once, not counted as a failure), 2 or more an error (the Job fails).
 
-use super::connectors::node_datasets;
+use super::connectors::datasets_of;
 use super::settings::{env_name, secret_name, Deployment, Settings};
 use super::RenderContext;
 use crate::diag::Diagnostic;
@@ -77,7 +77,7 @@ pub fn jobs(cx: &RenderContext, s: &Settings) -> Result<Vec<BatchJob>, Vec<Diagn
         let Some(capture) = &store.item.capture else {
             continue;
         };
-        if node_datasets(cx, node).is_empty() {
+        if datasets_of(cx, node).is_empty() {
             continue;
         }
         let mut credentials = BTreeSet::from([s.merge_credential.clone()]);

@@ -14,13 +14,12 @@
 use super::settings::{Converter, Settings};
 use super::RenderContext;
 use crate::diag::Diagnostic;
-use crate::graph::{Node, NodeKind, Source};
+use crate::graph::{node_datasets, Node, NodeKind, Source};
 use crate::model::{CaptureKind, Container, ContainerKind, ContainerSpec, Dataset, DbEngine};
 use crate::render::codes;
 use crate::render::names::{self, Collision, Namespace};
 use crate::source::Span;
 use crate::target::resource::Element;
-use petgraph::Direction;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -196,7 +195,7 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
         let Some((_, container)) = cx.index.containers.get(container.as_str()) else {
             continue;
         };
-        let datasets = node_datasets(cx, node);
+        let datasets = datasets_of(cx, node);
         if datasets.is_empty() {
             continue;
         }
@@ -292,42 +291,9 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
     Ok(plan)
 }
 
-/// The datasets of an ingest node: its own (single_dataset), or those its exports and the
-/// platforms it is primary for need, sorted by name.
-pub(super) fn node_datasets<'m>(cx: &RenderContext<'_, 'm>, node: &Node) -> Vec<&'m Dataset> {
-    let Some(store_name) = node.store.as_deref() else {
-        return Vec::new();
-    };
-    let mut wanted: BTreeSet<&str> = BTreeSet::new();
-    match node.dataset.as_deref() {
-        Some(d) => {
-            wanted.insert(d);
-        }
-        None => {
-            if let Some(i) = cx.graph.keys.get(&node.key) {
-                for n in cx.graph.graph.neighbors_directed(*i, Direction::Outgoing) {
-                    let e = &cx.graph.graph[n];
-                    if e.kind == NodeKind::Export {
-                        if let Some(d) = e.dataset.as_deref() {
-                            wanted.insert(d);
-                        }
-                    }
-                }
-            }
-            if let Some(on) = cx.placement.platform(&cx.platform.name.value) {
-                for (st, d) in on.primary_for.range((store_name, "")..) {
-                    if *st != store_name {
-                        break;
-                    }
-                    wanted.insert(d);
-                }
-            }
-        }
-    }
-    wanted
-        .iter()
-        .filter_map(|d| cx.index.dataset(store_name, d))
-        .collect()
+/// The datasets an ingest node carries on the platform being rendered ([`node_datasets`]).
+pub(super) fn datasets_of<'m>(cx: &RenderContext<'_, 'm>, node: &Node) -> Vec<&'m Dataset> {
+    node_datasets(cx.index, cx.placement, cx.graph, &node.key)
 }
 
 /// A dataset's qualified source table: its `tables` entry, else the dataset's name in the
