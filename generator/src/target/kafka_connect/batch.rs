@@ -348,12 +348,7 @@ pub fn service_account(s: &Settings) -> Value {
 pub fn network_policy(s: &Settings, jobs: &[BatchJob]) -> Value {
     let mut tcp: BTreeSet<u16> = jobs.iter().filter_map(|j| j.source_port).collect();
     tcp.insert(s.merge_port);
-    tcp.insert(53);
-    let mut ports: Vec<Value> = tcp
-        .into_iter()
-        .map(|p| json!({"protocol": "TCP", "port": p}))
-        .collect();
-    ports.push(json!({"protocol": "UDP", "port": 53}));
+    let ports = super::strimzi::egress_ports(tcp);
     json!({
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",

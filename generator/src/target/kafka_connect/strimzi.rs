@@ -264,6 +264,17 @@ fn rbac(s: &Settings, credentials: &BTreeSet<String>) -> Vec<Value> {
 }
 
 /// The port of `host:port`, if any.
+/// A NetworkPolicy egress port list: the TCP ports, and DNS (53 over TCP and UDP).
+pub fn egress_ports(mut tcp: BTreeSet<u16>) -> Vec<Value> {
+    tcp.insert(53);
+    let mut ports: Vec<Value> = tcp
+        .into_iter()
+        .map(|p| json!({"protocol": "TCP", "port": p}))
+        .collect();
+    ports.push(json!({"protocol": "UDP", "port": 53}));
+    ports
+}
+
 fn host_port(s: &str) -> Option<u16> {
     s.rsplit_once(':').and_then(|(_, p)| p.parse().ok())
 }
@@ -284,12 +295,7 @@ fn network_policy(s: &Settings, plan: &Plan) -> Value {
     tcp.insert(s.landing_endpoint.as_deref().map(url_port).unwrap_or(443));
     tcp.insert(443);
     tcp.insert(6443);
-    tcp.insert(53);
-    let mut ports: Vec<Value> = tcp
-        .into_iter()
-        .map(|p| json!({"protocol": "TCP", "port": p}))
-        .collect();
-    ports.push(json!({"protocol": "UDP", "port": 53}));
+    let ports = egress_ports(tcp);
     json!({
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
