@@ -94,18 +94,22 @@ pub fn files(cx: &RenderContext) -> Result<SqlFiles, Vec<Diagnostic>> {
     // files and more to write and to review.
     let mut stems: Vec<(&str, String)> = Vec::new();
     let mut files_ns = Namespace::new("merge database script");
+    let mut node_spans: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
     for (node, t) in &tables {
         if stems.last().is_some_and(|(n, _)| *n == node.as_str()) {
             continue;
         }
         let stem = node_stem(platform, node);
+        let span = cx
+            .index
+            .datastores
+            .get(t.store.as_str())
+            .map_or(cx.platform.name.span, |s| s.item.name.span);
         if let Err(c) = files_ns.claim(node, stem.clone()) {
-            let span = cx
-                .index
-                .dataset(&t.store, &t.dataset)
-                .map_or(cx.platform.name.span, |d| d.name.span);
-            return Err(vec![codes::collision(&c, platform, Some(span), span)]);
+            let first = node_spans.get(c.first.as_str()).copied();
+            return Err(vec![codes::collision(&c, platform, first, span)]);
         }
+        node_spans.insert(node.as_str(), span);
         stems.push((node.as_str(), stem));
     }
     let texts: Vec<(&str, String)> = tables
