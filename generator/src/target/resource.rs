@@ -90,6 +90,16 @@ impl Spec {
         serde_json::from_str(&self.0).expect("a spec is JSON text")
     }
 
+    /// The spec of a serializable value, written directly as compact JSON (no `Value` tree in
+    /// between; map keys in field order, as `json!` with `preserve_order` writes them).
+    pub fn of<T: Serialize + ?Sized>(v: &T) -> Spec {
+        Spec(
+            serde_json::to_string(v)
+                .expect("a spec serializes to JSON")
+                .into_boxed_str(),
+        )
+    }
+
     pub fn as_json(&self) -> &str {
         &self.0
     }

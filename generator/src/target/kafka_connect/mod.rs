@@ -26,7 +26,7 @@ pub mod settings;
 mod sql;
 mod strimzi;
 
-use super::resource::{Element, Resource, ResourceKind};
+use super::resource::{Element, Resource, ResourceKind, Spec};
 use super::{RenderContext, Rendered, Target};
 use crate::diag::Diagnostic;
 use crate::model;
@@ -76,19 +76,24 @@ impl Target for KafkaConnect {
         for (path, text) in sql {
             tree.text(&path, text).map_err(internal)?;
         }
+        // Each connector's config, for the inventory (in the order of `plan.connectors`).
+        let mut configs = Vec::new();
         if !plan.connectors.is_empty() {
             // Serialized in parallel (large platforms have tens of thousands of connectors),
-            // then inserted in order.
-            let rest: Vec<(String, String)> = plan
+            // then inserted in order; the inventory's spec comes from the same JSON.
+            let rest: Vec<(String, String, Option<Spec>)> = plan
                 .connectors
                 .par_iter()
                 .map(|c| {
-                    let text = serde_json::to_string_pretty(&c.rest_json()).unwrap_or_default();
-                    (format!("connect/{}.json", c.name), text)
+                    let json = c.rest_json();
+                    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+                    let spec = cx.inventory.then(|| Spec::of(&json["config"]));
+                    (format!("connect/{}.json", c.name), text, spec)
                 })
                 .collect();
-            for (path, text) in rest {
+            for (path, text, spec) in rest {
                 tree.text(&path, text).map_err(internal)?;
+                configs.extend(spec);
             }
             match settings.deployment {
                 Deployment::Strimzi => {
@@ -131,7 +136,7 @@ impl Target for KafkaConnect {
             .map_err(internal)?;
         }
         let resources = if cx.inventory {
-            let mut r = resources(cx, &settings, &plan, &jobs);
+            let mut r = resources(cx, &settings, &plan, configs, &jobs);
             r.extend(tables);
             r
         } else {
@@ -150,12 +155,14 @@ fn resources(
     cx: &RenderContext,
     s: &settings::Settings,
     plan: &Plan,
+    configs: Vec<Spec>,
     jobs: &[batch::BatchJob],
 ) -> Vec<Resource> {
     let mut out: Vec<Resource> = plan
         .connectors
         .iter()
-        .map(|c| Resource {
+        .zip(configs)
+        .map(|(c, spec)| Resource {
             kind: match c.plugin {
                 Plugin::Jdbc | Plugin::S3 => ResourceKind::SinkConnector,
                 _ => ResourceKind::SourceConnector,
@@ -165,7 +172,7 @@ fn resources(
                 Deployment::Strimzi => format!("strimzi/connectors/{}.yaml", c.group),
                 Deployment::Plain => format!("connect/{}.json", c.name),
             },
-            spec: c.rest_json()["config"].clone().into(),
+            spec,
             element: c.element.clone(),
         })
         .collect();

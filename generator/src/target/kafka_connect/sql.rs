@@ -10,9 +10,10 @@ use crate::milestone::{self, BatchTables, DatasetTables, Feed, Mode};
 use crate::render::codes;
 use crate::render::names::Namespace;
 use crate::source::Span;
-use crate::target::resource::{Element, Resource, ResourceKind};
+use crate::target::resource::{Element, Resource, ResourceKind, Spec};
 use rayon::prelude::*;
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::value::RawValue;
 
 /// `(path, text)` of every file under `sql/` and, when the render lists its resources, the
 /// tables and views they create; or DS501 for generated names that collide.
@@ -168,63 +169,102 @@ fn resources(
             element: Element::Platform(platform.to_string()),
         })
         .collect();
-    for (node, t) in tables {
-        let file = format!("sql/{}.sql", node_stem(platform, node));
-        let element = Element::Dataset(t.store.clone(), t.dataset.clone());
-        let model_types: std::collections::HashMap<&str, String> = cx
-            .index
-            .dataset(&t.store, &t.dataset)
-            .map(|d| {
-                d.columns
-                    .iter()
-                    .filter_map(|c| Some((c.name.value.as_str(), c.ty.value.as_ref()?.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let columns: Vec<Value> = t
-            .columns
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "name": c.name,
-                    "type": model_types.get(c.name.as_str()),
-                    "sql_type": c.sql_type,
-                    "nullable": c.nullable,
-                })
-            })
-            .collect();
-        let table = |role: &str, name: &String| Resource {
+    // Per dataset in parallel (hundreds of thousands of specs at scale); the columns are
+    // serialized once and shared by the dataset's tables and views.
+    out.par_extend(
+        tables
+            .par_iter()
+            .flat_map_iter(|(node, t)| dataset_resources(cx, platform, node, t)),
+    );
+    out
+}
+
+/// The spec of a merge-database table: its role, milestoning, key and columns.
+#[derive(Serialize)]
+struct TableSpec<'a> {
+    role: &'a str,
+    milestoning: &'a str,
+    key: &'a [String],
+    columns: &'a RawValue,
+}
+
+/// The spec of a sink's view: the merge table it reads, whether it shows every version, and
+/// its columns.
+#[derive(Serialize)]
+struct ViewSpec<'a> {
+    over: &'a str,
+    full: bool,
+    columns: &'a RawValue,
+}
+
+/// A column as a table's or view's spec lists it (`type` is the model's, `sql_type`
+/// PostgreSQL's).
+#[derive(Serialize)]
+struct ColumnSpec<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    ty: Option<String>,
+    sql_type: &'a str,
+    nullable: bool,
+}
+
+/// The tables and views of one dataset.
+fn dataset_resources(
+    cx: &RenderContext,
+    platform: &str,
+    node: &str,
+    t: &DatasetTables,
+) -> Vec<Resource> {
+    let file = format!("sql/{}.sql", node_stem(platform, node));
+    let element = Element::Dataset(t.store.clone(), t.dataset.clone());
+    let model = cx.index.dataset(&t.store, &t.dataset);
+    let model_type = |name: &str| {
+        let c = model?.columns.iter().find(|c| c.name.value == name)?;
+        Some(c.ty.value.as_ref()?.to_string())
+    };
+    let columns: Vec<ColumnSpec> = t
+        .columns
+        .iter()
+        .map(|c| ColumnSpec {
+            name: &c.name,
+            ty: model_type(&c.name),
+            sql_type: &c.sql_type,
+            nullable: c.nullable,
+        })
+        .collect();
+    let columns = serde_json::value::to_raw_value(&columns).expect("columns serialize");
+    let mut out = Vec::with_capacity(3 + t.views.len());
+    let mut table = |role: &str, name: &String| {
+        out.push(Resource {
             kind: ResourceKind::Table,
             name: name.clone(),
             file: file.clone(),
-            spec: serde_json::json!({
-                "role": role,
-                "milestoning": t.mode.as_str(),
-                "key": t.key,
-                "columns": columns,
-            })
-            .into(),
+            spec: Spec::of(&TableSpec {
+                role,
+                milestoning: t.mode.as_str(),
+                key: &t.key,
+                columns: &columns,
+            }),
             element: element.clone(),
-        };
-        out.push(table("staging", &t.staging));
-        out.push(table("merge", &t.merge));
-        if let Some(cdc) = &t.cdc {
-            out.push(table("cdc landing", cdc));
-        }
-        for v in &t.views {
-            out.push(Resource {
-                kind: ResourceKind::View,
-                name: v.name.clone(),
-                file: file.clone(),
-                spec: serde_json::json!({
-                    "over": t.merge,
-                    "full": v.full,
-                    "columns": columns,
-                })
-                .into(),
-                element: Element::Workspace(v.workspace.clone()),
-            });
-        }
+        })
+    };
+    table("staging", &t.staging);
+    table("merge", &t.merge);
+    if let Some(cdc) = &t.cdc {
+        table("cdc landing", cdc);
+    }
+    for v in &t.views {
+        out.push(Resource {
+            kind: ResourceKind::View,
+            name: v.name.clone(),
+            file: file.clone(),
+            spec: Spec::of(&ViewSpec {
+                over: &t.merge,
+                full: v.full,
+                columns: &columns,
+            }),
+            element: Element::Workspace(v.workspace.clone()),
+        });
     }
     out
 }
