@@ -35,7 +35,7 @@ pub fn mermaid_focus(graphs: &Graphs, elements: &[Element]) -> String {
 
 use crate::broker::{OnPlatform, Placement};
 use crate::model::index::ModelIndex;
-use crate::model::{Consistency, Dataset, Priority};
+use crate::model::{Capture, Consistency, Dataset, Datastore, Priority};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -185,6 +185,39 @@ pub fn ingest_key(ix: &ModelIndex, store: &str, dataset: &str) -> String {
     } else {
         format!("ingest/{store}")
     }
+}
+
+/// An ingest node fed by its store's own capture: what a platform deploys a connector, a
+/// merge job and merge tables for.
+#[derive(Debug, Clone, Copy)]
+pub struct CapturedIngest<'g, 'm> {
+    pub node: &'g Node,
+    /// The store's name (the node's `store`).
+    pub store_name: &'g str,
+    pub store: &'m Datastore,
+    pub capture: &'m Capture,
+}
+
+/// The platform's ingest nodes fed by their store's own capture, in key order. Nodes reading a
+/// primary platform's merge tables, a transformer's output or nothing are left out.
+pub fn captured_ingests<'g, 'm>(
+    ix: &'g ModelIndex<'m>,
+    graph: &'g PlatformGraph,
+) -> impl Iterator<Item = CapturedIngest<'g, 'm>> + 'g {
+    graph.nodes().filter_map(move |node| {
+        if node.kind != NodeKind::Ingest || !matches!(node.source, Some(Source::Capture { .. })) {
+            return None;
+        }
+        let store_name = node.store.as_deref()?;
+        let store = ix.datastores.get(store_name)?.item;
+        let capture = store.capture.as_ref()?;
+        Some(CapturedIngest {
+            node,
+            store_name,
+            store,
+            capture,
+        })
+    })
 }
 
 /// The datasets an ingest node carries: its own for a single_dataset node; for a

@@ -10,7 +10,7 @@
 pub mod sql;
 
 use crate::broker::Placement;
-use crate::graph::{node_datasets, NodeKind, PlatformGraph, Source};
+use crate::graph::{captured_ingests, node_datasets, CapturedIngest, PlatformGraph};
 use crate::model::datatype::DataType;
 use crate::model::index::ModelIndex;
 use crate::model::{CaptureKind, Dataset, PlatformMilestoning};
@@ -402,21 +402,13 @@ pub fn platform_tables(
 ) -> Result<Vec<(String, DatasetTables)>, TablesError> {
     let sinks = sinks_by_dataset(placement, &graph.platform);
     let mut out = Vec::new();
-    for node in graph.nodes() {
-        if node.kind != NodeKind::Ingest {
-            continue;
-        }
-        let (Some(store_name), Some(Source::Capture { .. })) =
-            (node.store.as_deref(), node.source.as_ref())
-        else {
-            continue;
-        };
-        let Some(store) = ix.datastores.get(store_name) else {
-            continue;
-        };
-        let Some(capture) = &store.item.capture else {
-            continue;
-        };
+    for CapturedIngest {
+        node,
+        store_name,
+        capture,
+        ..
+    } in captured_ingests(ix, graph)
+    {
         let feed = Feed::of(capture.kind.value);
         let watermark = capture.watermark_column.as_ref().map(|w| w.value.as_str());
         for d in node_datasets(ix, placement, graph, &node.key) {

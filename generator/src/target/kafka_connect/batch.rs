@@ -16,7 +16,7 @@ use super::connectors::datasets_of;
 use super::settings::{env_name, secret_name, Deployment, Settings};
 use super::RenderContext;
 use crate::diag::Diagnostic;
-use crate::graph::{NodeKind, Source};
+use crate::graph::{captured_ingests, CapturedIngest};
 use crate::lint::rules::kafka_connect_settings::DS136;
 use crate::model::{CaptureKind, ContainerSpec};
 use crate::render::codes;
@@ -62,21 +62,13 @@ pub fn jobs(cx: &RenderContext, s: &Settings) -> Result<Vec<BatchJob>, Vec<Diagn
     let mut spans = std::collections::HashMap::new();
     let mut diags = Vec::new();
     let mut out = Vec::new();
-    for node in cx.graph.nodes() {
-        if node.kind != NodeKind::Ingest {
-            continue;
-        }
-        let (Some(store_name), Some(Source::Capture { .. })) =
-            (node.store.as_deref(), node.source.as_ref())
-        else {
-            continue;
-        };
-        let Some(store) = cx.index.datastores.get(store_name) else {
-            continue;
-        };
-        let Some(capture) = &store.item.capture else {
-            continue;
-        };
+    for CapturedIngest {
+        node,
+        store_name,
+        store,
+        capture,
+    } in captured_ingests(cx.index, cx.graph)
+    {
         if datasets_of(cx, node).is_empty() {
             continue;
         }
@@ -113,8 +105,8 @@ pub fn jobs(cx: &RenderContext, s: &Settings) -> Result<Vec<BatchJob>, Vec<Diagn
                 .index
                 .dataset(store_name, d)
                 .map(|d| d.name.span)
-                .unwrap_or(store.item.name.span),
-            None => store.item.name.span,
+                .unwrap_or(store.name.span),
+            None => store.name.span,
         };
         spans.entry(source.clone()).or_insert(span);
         let name = match taken.claim(&source, generated.clone()) {

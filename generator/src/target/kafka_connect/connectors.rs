@@ -14,7 +14,7 @@
 use super::settings::{Converter, Settings};
 use super::RenderContext;
 use crate::diag::Diagnostic;
-use crate::graph::{node_datasets, Node, NodeKind, Source};
+use crate::graph::{captured_ingests, node_datasets, CapturedIngest, Node};
 use crate::model::{CaptureKind, Container, ContainerKind, ContainerSpec, Dataset, DbEngine};
 use crate::render::codes;
 use crate::render::names::{self, Collision, Namespace};
@@ -177,22 +177,14 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
     if let Some(c) = &s.landing_credential {
         plan.credentials.insert(c.clone());
     }
-    for node in cx.graph.nodes() {
-        if node.kind != NodeKind::Ingest {
-            continue;
-        }
-        let (Some(store_name), Some(Source::Capture { container, .. })) =
-            (node.store.as_deref(), node.source.as_ref())
-        else {
-            continue;
-        };
-        let Some(store) = cx.index.datastores.get(store_name) else {
-            continue;
-        };
-        let Some(capture) = &store.item.capture else {
-            continue;
-        };
-        let Some((_, container)) = cx.index.containers.get(container.as_str()) else {
+    for CapturedIngest {
+        node,
+        store_name,
+        store,
+        capture,
+    } in captured_ingests(cx.index, cx.graph)
+    {
+        let Some((_, container)) = cx.index.containers.get(capture.container.value.as_str()) else {
             continue;
         };
         let datasets = datasets_of(cx, node);
@@ -207,7 +199,7 @@ pub fn plan(cx: &RenderContext, s: &Settings) -> Result<Plan, Vec<Diagnostic>> {
             Some(d) => format!("{store_name}.{d}"),
             None => store_name.to_string(),
         };
-        let span = store.item.name.span;
+        let span = store.name.span;
         let group = names::kubernetes(&base);
         let first = plan.connectors.len();
         // Each dataset's topic.
