@@ -1,4 +1,5 @@
-# USA / Billing: the general ledger (Oracle), mainframe accounts (DB2) and finance reporting.
+# USA / Billing: the general ledger (Oracle), mainframe accounts (a nightly unload into
+# PostgreSQL) and finance reporting.
 team "USA" "Billing" {
   doc = "General ledger, receivables and the account master"
 
@@ -8,10 +9,12 @@ team "USA" "Billing" {
     database  = "LEDGER"
     locations = ["Private:onprem/dc1"]
   }
-  container "db2" "MainframeDB2" {
-    host      = "zos1.dc1.acme.internal"
-    port      = 50000
-    database  = "ACCTDB"
+  # The mainframe batch unloads the account master from DB2 into this database every night;
+  # the merge job pulls it from here (`dsgen batch` pulls snapshots from PostgreSQL only).
+  container "postgres" "AccountUnloadPG" {
+    host      = "acct-unload.dc1.acme.internal"
+    port      = 5432
+    database  = "acct_unload"
     locations = ["Private:onprem/dc1"]
   }
   container "postgres" "FinanceReportDB" {
@@ -77,11 +80,11 @@ team "USA" "Billing" {
     production = true
     capture {
       kind        = "snapshot"
-      container   = "MainframeDB2"
+      container   = "AccountUnloadPG"
       credential  = "mainframe_reader"
       consistency = "multi_dataset"
       trigger     = "external" # the mainframe batch signals when the unload is done
-      tables      = { accounts = "ACCT.ACCOUNTS" }
+      tables      = { accounts = "acct.accounts" }
     }
 
     dataset "accounts" {

@@ -37,7 +37,7 @@ CREATE OR REPLACE VIEW "yellowlive_financereports_ledger_mainframe_accounts_ac_d
 
 -- The merge of one batch of dataset Mainframe_Accounts.accounts, as `dsgen batch --platform YellowLive --node ingest/Mainframe_Accounts` runs it
 -- (one transaction, ended by recording the batch as committed), once staging holds the batch:
--- the rows of `ACCT.ACCOUNTS` on the source database, with their hashes (docs/milestoning.md).
+-- the rows of `acct.accounts` on the source database, with their hashes (docs/milestoning.md).
 -- $1 is the batch id.
 
 -- delete keys missing from the snapshot
