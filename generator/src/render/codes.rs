@@ -22,8 +22,22 @@ declare_code!(
      Rename one of the two elements the message names.",
 );
 
+declare_code!(
+    DS502,
+    "unpullable-source",
+    Render,
+    Warning,
+    "The merge job cannot pull from this source database",
+    "A `snapshot` or `watermark` capture is pulled from the source by the platform's merge job \
+     (`dsgen batch`), which this dsgen version can read only from PostgreSQL. For a store whose \
+     capture container is another database (MySQL, SQL Server, Oracle, DB2) on a kafka-connect \
+     platform, the node's merge job is still rendered, but every run stops with exit 2 and no \
+     data of the store reaches the platform. Capture the store with `kind = \"cdc\"` (Debezium \
+     reads every supported engine), or pull it from a PostgreSQL copy of the source.",
+);
+
 /// Every DS5xx code.
-pub static ALL: &[&crate::diag::codes::Code] = &[&DS501];
+pub static ALL: &[&crate::diag::codes::Code] = &[&DS501, &DS502];
 
 /// A collision as a DS501 diagnostic, at `second` (the element that claimed the name last) with
 /// a label at `first` when known.

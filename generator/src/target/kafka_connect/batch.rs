@@ -18,7 +18,7 @@ use super::RenderContext;
 use crate::diag::Diagnostic;
 use crate::graph::{captured_ingests, CapturedIngest};
 use crate::lint::rules::kafka_connect_settings::DS136;
-use crate::model::{CaptureKind, ContainerSpec};
+use crate::model::{CaptureKind, ContainerKind, ContainerSpec, DbEngine};
 use crate::render::codes;
 use crate::render::names::{self, Namespace};
 use crate::target::resource::{Element, ResourceKind};
@@ -169,20 +169,30 @@ pub fn image_problem(cx: &RenderContext, s: &Settings, jobs: &[BatchJob]) -> Opt
     )
 }
 
-/// The lint side of [`image_problem`]: DS136 for every strimzi kafka-connect platform of the
-/// placement that has batch work and no `batch_image`. Graphs are built only when such a
-/// platform lacks the setting, so a model that sets it pays nothing.
+/// The lint side of the merge jobs, which needs the placement: DS136 for every strimzi
+/// kafka-connect platform that has batch work and no `batch_image` ([`image_problem`]), and
+/// DS502 for every node whose job would pull from a database `dsgen batch` cannot read
+/// ([`pull_problems`]). Graphs are built only when a platform lacks the image or a store is
+/// pulled from such a database, so most models pay nothing.
 pub fn placement_problems(
     model: &crate::model::Model,
     index: &crate::model::index::ModelIndex,
     placement: &crate::broker::Placement,
 ) -> Vec<Diagnostic> {
+    let unpullable_stores = index.datastores.values().any(|s| {
+        s.item
+            .capture
+            .as_ref()
+            .is_some_and(|c| unpullable(index, c).is_some())
+    });
     let candidates: Vec<(&crate::model::Platform, Settings)> = model
         .platforms
         .iter()
         .filter(|p| p.target.value == crate::model::Target::KafkaConnect)
         .filter_map(|p| Some((p, super::settings::resolve(p, index).ok()?)))
-        .filter(|(_, s)| s.deployment == Deployment::Strimzi && s.batch_image.is_none())
+        .filter(|(_, s)| {
+            unpullable_stores || (s.deployment == Deployment::Strimzi && s.batch_image.is_none())
+        })
         .collect();
     if candidates.is_empty() {
         return Vec::new();
@@ -201,12 +211,79 @@ pub fn placement_problems(
             placement,
             inventory: false,
         };
+        if unpullable_stores {
+            out.extend(pull_problems(&cx));
+        }
+        if s.deployment != Deployment::Strimzi || s.batch_image.is_some() {
+            continue;
+        }
         // A CronJob name collision is reported by render (DS501); here only the image matters.
         let found = match jobs(&cx, &s) {
             Ok(j) => j,
             Err(_) => continue,
         };
         out.extend(image_problem(&cx, &s, &found));
+    }
+    out
+}
+
+/// The engine of a `snapshot` or `watermark` capture's container when `dsgen batch` cannot
+/// pull from it (anything but PostgreSQL).
+fn unpullable(
+    index: &crate::model::index::ModelIndex,
+    capture: &crate::model::Capture,
+) -> Option<&'static str> {
+    if !matches!(
+        capture.kind.value,
+        CaptureKind::Snapshot | CaptureKind::Watermark
+    ) {
+        return None;
+    }
+    let (_, container) = index.containers.get(capture.container.value.as_str())?;
+    match container.kind.value {
+        ContainerKind::Database(DbEngine::Postgres) => None,
+        kind @ ContainerKind::Database(_) => Some(kind.as_str()),
+        _ => None,
+    }
+}
+
+/// DS502 for each ingest node of the platform whose merge job would pull from a database
+/// `dsgen batch` cannot read, at the store's capture `kind`.
+fn pull_problems(cx: &RenderContext) -> Vec<Diagnostic> {
+    let platform = cx.platform.name.value.as_str();
+    let mut out = Vec::new();
+    for CapturedIngest {
+        node,
+        store_name,
+        capture,
+        ..
+    } in captured_ingests(cx.index, cx.graph)
+    {
+        let Some(engine) = unpullable(cx.index, capture) else {
+            continue;
+        };
+        if datasets_of(cx, node).is_empty() {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                &codes::DS502,
+                format!(
+                    "platform `{platform}` pulls store `{store_name}` (`{}` capture, node \
+                     `{}`) from {engine} container `{}`, but `dsgen batch` pulls only from \
+                     PostgreSQL: the node's merge job will stop with exit 2 and no data of \
+                     `{store_name}` will reach the platform",
+                    capture.kind.value.as_str(),
+                    node.key,
+                    capture.container.value,
+                ),
+            )
+            .at(capture.kind.span)
+            .help(format!(
+                "capture `{store_name}` with `kind = \"cdc\"` (Debezium reads {engine}), or \
+                 pull it from a PostgreSQL copy of the source (docs/milestoning.md)"
+            )),
+        );
     }
     out
 }
