@@ -2,9 +2,13 @@
 //! the real binary on an ephemeral loopback port for start-up, the canary (no secret reaches a
 //! response), SIGTERM and the `--watch` swap of a git branch.
 
+#[path = "support/git.rs"]
+mod git_support;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use dsgen::serve::{self, AppState, ModelSource};
+use git_support::git;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -712,20 +716,6 @@ fn the_binary_serves_every_endpoint_without_secrets_and_stops_on_sigterm() {
         assert!(Instant::now() < deadline, "no exit after SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-fn git(repo: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(repo)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// Poll `/health` until `pred` holds (the watcher polls every 100 ms here).
