@@ -8,7 +8,7 @@ mod git_support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use dsgen::serve::{self, AppState, ModelSource};
-use git_support::git;
+use git_support::{git, repo_root};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -18,10 +18,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn acme_state() -> Arc<AppState> {
     let snap = serve::load(&ModelSource::Dir(repo_root().join("examples/acme")), None)
