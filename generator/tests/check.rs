@@ -1,6 +1,10 @@
 //! `dsgen check` end to end: real git repositories built commit by commit in a temporary
 //! directory (with the `git` CLI), checked by the real binary with a cleared environment.
 
+#[path = "support/git.rs"]
+mod git_support;
+
+use git_support::{commit_all, git, TempRepo};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -18,33 +22,10 @@ struct Repo {
     files: BTreeMap<String, String>,
 }
 
-fn git(cwd: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(cwd)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 impl Repo {
     fn new() -> Repo {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("repo");
-        std::fs::create_dir(&path).expect("mkdir");
-        git(&path, &["init", "-q", "-b", "main"]);
-        std::fs::write(path.join("README.md"), "model repository\n").expect("write");
-        git(&path, &["add", "-A"]);
-        git(&path, &["commit", "-q", "-m", "start"]);
+        let TempRepo { dir, path } = TempRepo::init();
+        commit_all(&path, "start");
         Repo {
             _dir: dir,
             path,
@@ -68,16 +49,11 @@ impl Repo {
                 }
             }
         }
-        git(&self.path, &["add", "-A"]);
-        git(
-            &self.path,
-            &["commit", "-q", "--allow-empty", "-m", "change"],
-        );
-        self.head()
+        commit_all(&self.path, "change")
     }
 
     fn head(&self) -> String {
-        git(&self.path, &["rev-parse", "HEAD"])
+        git_support::head(&self.path)
     }
 
     /// Check base..head from `source`, return (exit code, stdout).

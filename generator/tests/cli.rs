@@ -1,7 +1,11 @@
 //! The real binary, run in throwaway directories with a cleared environment: every command's
 //! exit codes (0 ok, 1 rejected, 2 usage or I/O) and output formats.
 
-use std::path::{Path, PathBuf};
+#[path = "support/git.rs"]
+mod git_support;
+
+use git_support::repo_root;
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn dsgen(args: &[&str], cwd: &Path) -> Output {
@@ -23,10 +27,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn broken_model(dir: &Path) {

@@ -4,37 +4,16 @@
 //! snapshots the Markdown (`generator/tests/snapshots/plan__*.snap`; `DSGEN_BLESS=1
 //! scripts/test` rewrites them, reviewed as a diff).
 
+#[path = "support/git.rs"]
+mod git_support;
+
+use git_support::{commit_all, git, TempRepo};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/plan/base");
-
-fn git(cwd: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(cwd)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", cwd)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        // Fixed dates make the commits, and so the snapshots, reproducible.
-        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 struct Repo {
     _dir: tempfile::TempDir,
@@ -48,14 +27,8 @@ struct Repo {
 
 impl Repo {
     fn new() -> Repo {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("repo");
-        std::fs::create_dir(&path).expect("mkdir");
-        git(&path, &["init", "-q", "-b", "main"]);
-        std::fs::write(path.join("README.md"), "model repository\n").expect("write");
-        git(&path, &["add", "-A"]);
-        git(&path, &["commit", "-q", "-m", "start"]);
-        let empty = git(&path, &["rev-parse", "HEAD"]);
+        let TempRepo { dir, path } = TempRepo::init();
+        let empty = commit_all(&path, "start");
         let mut files = BTreeMap::new();
         for name in ["ecosystem.hcl", "shop.hcl"] {
             let text = std::fs::read_to_string(Path::new(FIXTURE).join(name)).expect("fixture");
@@ -79,12 +52,7 @@ impl Repo {
         for (name, text) in &self.files {
             std::fs::write(model.join(name), text).expect("write");
         }
-        git(&self.path, &["add", "-A"]);
-        git(
-            &self.path,
-            &["commit", "-q", "--allow-empty", "-m", message],
-        );
-        git(&self.path, &["rev-parse", "HEAD"])
+        commit_all(&self.path, message)
     }
 
     /// A commit on top of the base with `edit` applied to the model files.

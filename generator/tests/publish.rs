@@ -2,7 +2,11 @@
 //! temporary directories, built with the `git` CLI, published by the real binary (and, for the
 //! thread race, by the library), inspected with git2.
 
+#[path = "support/git.rs"]
+mod git_support;
+
 use git2::{Oid, Repository};
+use git_support::{commit_all, git, TempRepo};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -33,25 +37,6 @@ fn model_with(names: &[&str]) -> String {
     model
 }
 
-fn git_env(cmd: &mut Command) -> &mut Command {
-    cmd.env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-}
-
-fn git(cwd: &Path, args: &[&str]) -> String {
-    let out = git_env(Command::new("git").args(args).current_dir(cwd))
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// A model repository: `model/model.hcl` committed on `main`, which is checked out.
 struct Repo {
     dir: tempfile::TempDir,
@@ -60,13 +45,9 @@ struct Repo {
 
 impl Repo {
     fn new(model: &str) -> Repo {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("repo");
-        std::fs::create_dir(&path).expect("mkdir");
-        git(&path, &["init", "-q", "-b", "main"]);
+        let TempRepo { dir, path } = TempRepo::init();
         git(&path, &["config", "user.name", "Model Author"]);
         git(&path, &["config", "user.email", "author@example.com"]);
-        std::fs::write(path.join("README.md"), "model repository\n").expect("write");
         let repo = Repo { dir, path };
         repo.commit_model(model, "first model");
         repo
@@ -76,16 +57,11 @@ impl Repo {
     fn commit_model(&self, model: &str, message: &str) -> String {
         std::fs::create_dir_all(self.path.join("model")).expect("mkdir");
         std::fs::write(self.path.join("model/model.hcl"), model).expect("write");
-        git(&self.path, &["add", "-A"]);
-        git(
-            &self.path,
-            &["commit", "-q", "--allow-empty", "-m", message],
-        );
-        self.head()
+        commit_all(&self.path, message)
     }
 
     fn head(&self) -> String {
-        git(&self.path, &["rev-parse", "HEAD"])
+        git_support::head(&self.path)
     }
 
     fn publish(&self, extra: &[&str]) -> Output {

@@ -2,16 +2,16 @@
 //! and renamed model files, secrets never reaching the output, the Strimzi operator chart's
 //! values, and DS501 collisions.
 
+#[path = "support/git.rs"]
+mod git_support;
+
 use dsgen::load::load_files;
+use git_support::repo_root;
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn dsgen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dsgen"))

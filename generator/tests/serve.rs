@@ -2,9 +2,13 @@
 //! the real binary on an ephemeral loopback port for start-up, the canary (no secret reaches a
 //! response), SIGTERM and the `--watch` swap of a git branch.
 
+#[path = "support/git.rs"]
+mod git_support;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use dsgen::serve::{self, AppState, ModelSource};
+use git_support::{git, repo_root};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -14,10 +18,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn acme_state() -> Arc<AppState> {
     let snap = serve::load(&ModelSource::Dir(repo_root().join("examples/acme")), None)
@@ -712,20 +712,6 @@ fn the_binary_serves_every_endpoint_without_secrets_and_stops_on_sigterm() {
         assert!(Instant::now() < deadline, "no exit after SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-fn git(repo: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(repo)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// Poll `/health` until `pred` holds (the watcher polls every 100 ms here).
