@@ -7,7 +7,8 @@
 //! records it `committed`).
 
 use super::connect::Context;
-use super::{ingest, merge_batch, reconcile, BatchError, Input, Job, Options, Outcome};
+use super::reconcile::reconcile;
+use super::{ingest, merge_batch, BatchError, Input, Job, Options, Outcome};
 use crate::milestone::sql::{self, q};
 use postgres::Client;
 use serde_json::Value;
