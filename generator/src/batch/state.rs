@@ -7,8 +7,9 @@
 //! records it `committed`).
 
 use super::connect::Context;
+use super::ingest::ingest;
 use super::reconcile::reconcile;
-use super::{ingest, merge_batch, BatchError, Input, Job, Options, Outcome};
+use super::{merge_batch, BatchError, Input, Job, Options, Outcome};
 use crate::milestone::sql::{self, q};
 use postgres::Client;
 use serde_json::Value;
