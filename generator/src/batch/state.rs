@@ -8,8 +8,9 @@
 
 use super::connect::Context;
 use super::ingest::ingest;
+use super::merge::merge_batch;
 use super::reconcile::reconcile;
-use super::{merge_batch, BatchError, Input, Job, Options, Outcome};
+use super::{BatchError, Input, Job, Options, Outcome};
 use crate::milestone::sql::{self, q};
 use postgres::Client;
 use serde_json::Value;
