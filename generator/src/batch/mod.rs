@@ -9,6 +9,12 @@
 //! Owns: connecting (credentials from the environment, never printed), the state machine, DDL
 //! reconcile against the catalog, ingest (pull from a PostgreSQL source, or the CDC events the
 //! JDBC sink landed) and merge. Does not: build SQL text, or read model files.
+//!
+//! Layout: this file holds the public API ([`BatchError`], [`Options`], [`Outcome`], [`run`],
+//! and the items of the submodules re-exported below, so every `pub` item is at
+//! `crate::batch::X`). `connect`: connections and database errors; `job`: the node's batch
+//! resolved from the model; `state`: the state machine, lock, pending check and `--reset`;
+//! `reconcile`, `ingest`, `merge`: the three steps, each one transaction.
 
 mod connect;
 mod ingest;
@@ -21,9 +27,8 @@ pub use connect::{connect, credential_vars};
 pub use job::{Endpoint, Input, Job};
 pub use state::{reset, Reset};
 
-use state::{prepare, run_locked, unlock};
-
 use postgres::Client;
+use state::{prepare, run_locked, unlock};
 
 /// Why a batch did not run. Messages name the platform, node and dataset, and never hold a
 /// password or a connection URL.
