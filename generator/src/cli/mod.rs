@@ -2,11 +2,13 @@
 //! Nothing else in the crate knows about clap, stdout or exit codes.
 
 use crate::diag::{codes, render, Diagnostic};
-use crate::{fmt, lint, scaffold, schema, synth};
+use crate::{lint, scaffold, schema, synth};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod fmt;
 
 /// Exit codes shared by every command (DESIGN.md "Diagnostics").
 pub mod exit {
@@ -531,7 +533,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             dir,
             model_dir: flag,
             check,
-        } => format_dir(&model_dir(dir, flag)?, check),
+        } => fmt::format_dir(&model_dir(dir, flag)?, check),
         Command::New { dir, name } => {
             let name = name
                 .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -1159,69 +1161,6 @@ fn explain(c: &codes::Code) -> String {
     ));
     text.push_str(&example("Use instead:", c.good));
     text
-}
-
-/// `dsgen fmt`: format every `*.hcl` file under `dir` (JSON-form files are left alone).
-fn format_dir(dir: &Path, check: bool) -> anyhow::Result<u8> {
-    let mut files = Vec::new();
-    collect_hcl(dir, &mut files)?;
-    files.sort();
-    let mut unformatted = Vec::new();
-    let mut failed = false;
-    for path in files {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", path.display()))?;
-        match fmt::format_source(&text) {
-            Ok(formatted) if formatted != text => {
-                if check {
-                    println!("{}", path.display());
-                } else {
-                    write_atomically(&path, &formatted)?;
-                    println!("formatted {}", path.display());
-                }
-                unformatted.push(path);
-            }
-            Ok(_) => {}
-            Err(e) => {
-                eprintln!("dsgen: {}: cannot format: {e}", path.display());
-                failed = true;
-            }
-        }
-    }
-    Ok(if failed || (check && !unformatted.is_empty()) {
-        exit::REJECTED
-    } else {
-        exit::OK
-    })
-}
-
-fn collect_hcl(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", dir.display()))?;
-    for entry in entries {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type()?.is_dir() {
-            if !name.starts_with('.') {
-                collect_hcl(&entry.path(), out)?;
-            }
-        } else if name.ends_with(".hcl") {
-            out.push(entry.path());
-        }
-    }
-    Ok(())
-}
-
-/// Replace a file through a temporary sibling and a rename, so an interrupted run never
-/// leaves a half-written model file.
-fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let tmp = path.with_extension("hcl.dsgen-tmp");
-    std::fs::write(&tmp, text)
-        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::anyhow!("cannot replace `{}`: {e}", path.display())
-    })
 }
 
 /// Print diagnostics for humans on stderr (graph and deps keep stdout for their own output).
