@@ -1,14 +1,15 @@
 //! The command line: parses arguments, calls the stages, prints, and picks the exit code.
 //! Nothing else in the crate knows about clap, stdout or exit codes.
 
-use crate::diag::{codes, render, Diagnostic};
-use crate::{lint, scaffold, schema, synth};
+use crate::diag::{render, Diagnostic};
+use crate::{lint, scaffold, synth};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod fmt;
+mod rules;
 
 /// Exit codes shared by every command (DESIGN.md "Diagnostics").
 pub mod exit {
@@ -510,25 +511,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let outcome = plan_command(&args, format);
             Ok(plan_exit(outcome, detailed_exitcode))
         }
-        Command::Rules { format } => {
-            out(&rules_listing(format))?;
-            Ok(exit::OK)
-        }
-        Command::Explain { code } => match codes::find(&code) {
-            Some(c) => {
-                out(&explain(c))?;
-                Ok(exit::OK)
-            }
-            None => {
-                eprintln!("dsgen: error: unknown code `{code}`; `dsgen rules` lists every code");
-                Ok(exit::USAGE)
-            }
-        },
-        Command::Schema => {
-            let text = serde_json::to_string_pretty(&schema::json_schema::json_schema())?;
-            out(&(text + "\n"))?;
-            Ok(exit::OK)
-        }
+        Command::Rules { format } => rules::rules_command(format),
+        Command::Explain { code } => rules::explain_command(&code),
+        Command::Schema => rules::schema_command(),
         Command::Fmt {
             dir,
             model_dir: flag,
@@ -1102,65 +1087,6 @@ pub fn render_diagnostics(
         Format::Github => render::github(diags, sources, opts),
         Format::Markdown => render::markdown(diags, sources, opts, title),
     }
-}
-
-fn rules_listing(format: Format) -> String {
-    let all = codes::all();
-    if format == Format::Json {
-        let list: Vec<serde_json::Value> = all
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "code": c.code, "name": c.name, "stage": c.stage.as_str(),
-                    "severity": c.severity.as_str(), "summary": c.summary, "since": c.since,
-                })
-            })
-            .collect();
-        return serde_json::to_string_pretty(&list).unwrap_or_default() + "\n";
-    }
-    let width = all.iter().map(|c| c.name.len()).max().unwrap_or(0);
-    let mut text = String::new();
-    for c in all {
-        text.push_str(&format!(
-            "{}  {:<7}  {:<width$}  {}\n",
-            c.code,
-            c.severity.as_str(),
-            c.name,
-            c.summary
-        ));
-    }
-    text
-}
-
-fn explain(c: &codes::Code) -> String {
-    let mut text = format!(
-        "{} {} ({}, {} stage, since {})\n\n{}.\n\n{}\n",
-        c.code,
-        c.name,
-        c.severity.as_str(),
-        c.stage.as_str(),
-        c.since,
-        c.summary,
-        c.explanation
-    );
-    let example = |title: &str, body: &str| {
-        // The fixture marker is for the test harness, not for readers.
-        let body = body
-            .trim_start_matches("# fixture: standalone\n")
-            .trim_end();
-        if body.is_empty() {
-            String::new()
-        } else {
-            let indented: Vec<String> = body.lines().map(|l| format!("    {l}")).collect();
-            format!("\n{title}\n\n{}\n", indented.join("\n"))
-        }
-    };
-    text.push_str(&example(
-        "Example (`# expect:` marks each reported line):",
-        c.bad,
-    ));
-    text.push_str(&example("Use instead:", c.good));
-    text
 }
 
 /// Print diagnostics for humans on stderr (graph and deps keep stdout for their own output).
