@@ -2,13 +2,14 @@
 //! Nothing else in the crate knows about clap, stdout or exit codes.
 
 use crate::diag::{render, Diagnostic};
-use crate::{lint, scaffold, synth};
+use crate::lint;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod fmt;
+mod new;
 mod rules;
 
 /// Exit codes shared by every command (DESIGN.md "Diagnostics").
@@ -519,19 +520,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             model_dir: flag,
             check,
         } => fmt::format_dir(&model_dir(dir, flag)?, check),
-        Command::New { dir, name } => {
-            let name = name
-                .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| "Ecosystem".to_string());
-            let files = scaffold::scaffold(&dir, &name).map_err(|e| {
-                anyhow::anyhow!("cannot create a starter model in `{}`: {e}", dir.display())
-            })?;
-            for f in files {
-                println!("created {}", f.display());
-            }
-            println!("next: dsgen lint {}", dir.display());
-            Ok(exit::OK)
-        }
+        Command::New { dir, name } => new::new_command(dir, name),
         Command::Graph {
             dir,
             model_dir: flag,
@@ -625,17 +614,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             database_url_env.as_deref(),
             reset,
         ),
-        Command::Synth { datasets, out: dir } => {
-            let stats = synth::write_model(&dir, datasets).map_err(|e| {
-                anyhow::anyhow!("cannot write a synthetic model to `{}`: {e}", dir.display())
-            })?;
-            println!(
-                "wrote {} datasets, {} columns, {} datastores, {} workspaces, {} sinks, {} transformers in {} files ({} bytes) to {}",
-                stats.datasets, stats.columns, stats.datastores, stats.workspaces, stats.sinks,
-                stats.transformers, stats.files, stats.bytes, dir.display()
-            );
-            Ok(exit::OK)
-        }
+        Command::Synth { datasets, out: dir } => new::synth_command(&dir, datasets),
     }
 }
 
