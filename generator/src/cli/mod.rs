@@ -11,6 +11,7 @@ use std::process::ExitCode;
 mod check;
 mod fmt;
 mod new;
+mod plan;
 mod rules;
 
 /// Exit codes shared by every command (DESIGN.md "Diagnostics").
@@ -448,7 +449,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             format,
             detailed_exitcode,
         } => {
-            let args = PlanArgs {
+            let args = plan::PlanArgs {
                 base,
                 head,
                 repo,
@@ -457,8 +458,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 target,
                 platform,
             };
-            let outcome = plan_command(&args, format);
-            Ok(plan_exit(outcome, detailed_exitcode))
+            let outcome = plan::plan_command(&args, format);
+            Ok(plan::plan_exit(outcome, detailed_exitcode))
         }
         Command::Rules { format } => rules::rules_command(format),
         Command::Explain { code } => rules::explain_command(&code),
@@ -716,185 +717,6 @@ fn use_color(color: Color) -> bool {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    }
-}
-
-struct PlanArgs {
-    base: String,
-    head: String,
-    repo: PathBuf,
-    model_dir: String,
-    base_branch: Option<String>,
-    target: Option<String>,
-    platform: Option<String>,
-}
-
-/// How `dsgen plan` ended, before it becomes an exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PlanOutcome {
-    Planned {
-        changes: bool,
-    },
-    /// A revision's model has errors or cannot be rendered.
-    Rejected,
-    /// Arguments, git or I/O.
-    Failed,
-}
-
-/// dsgen's codes (0 planned, 1 rejected model, 2 usage/git/I/O), or with --detailed-exitcode
-/// Terraform's (0 no changes, 2 changes, 1 any error).
-fn plan_exit(outcome: PlanOutcome, detailed: bool) -> u8 {
-    match (outcome, detailed) {
-        (PlanOutcome::Planned { changes: true }, true) => 2,
-        (PlanOutcome::Planned { .. }, _) => exit::OK,
-        (PlanOutcome::Rejected, _) => exit::REJECTED,
-        (PlanOutcome::Failed, true) => 1,
-        (PlanOutcome::Failed, false) => exit::USAGE,
-    }
-}
-
-/// `dsgen plan`: every failure is reported here (never through `run`'s error path, whose exit
-/// code would be 2: "changes" under --detailed-exitcode).
-fn plan_command(args: &PlanArgs, format: PlanFormat) -> PlanOutcome {
-    use crate::plan::{report, revisions};
-    let fail = |msg: String| {
-        eprintln!("dsgen: error: {msg}");
-        PlanOutcome::Failed
-    };
-    let target = match args.target.as_deref() {
-        None => None,
-        Some(t) => match crate::model::Target::parse(t) {
-            Some(t) => Some(t),
-            None => {
-                return fail(format!(
-                    "unknown target `{t}`; targets: kafka-connect, aws, azure, confluent, \
-                     snowflake, legacy"
-                ))
-            }
-        },
-    };
-    let git_failed = |e: crate::check::git::GitError| {
-        let diags = [e.0];
-        let empty = crate::source::SourceMap::default();
-        let opts = render::Options {
-            path_prefix: String::new(),
-            color: false,
-        };
-        let text = match format {
-            PlanFormat::Human => {
-                eprint!("{}", render::human(&diags, &empty, &opts));
-                return PlanOutcome::Failed;
-            }
-            PlanFormat::Json => render::json(&diags, &empty, &opts),
-            PlanFormat::Markdown => render::markdown(&diags, &empty, &opts, "dsgen plan"),
-        };
-        match out(&text) {
-            Ok(()) => PlanOutcome::Failed,
-            Err(e) => fail(format!("cannot write the output: {e}")),
-        }
-    };
-    let repo = match crate::check::git::open(&args.repo) {
-        Ok(r) => r,
-        Err(e) => return git_failed(e),
-    };
-    let base = if args.base == "merge-base" {
-        let resolved = (|| {
-            let head = crate::check::git::resolve(&repo, &args.head)?;
-            let branch = base_branch(args.base_branch.clone());
-            let tip = crate::check::git::resolve(&repo, &branch)?;
-            crate::check::git::merge_base(&repo, head, tip)
-        })();
-        match resolved {
-            Ok(oid) => oid.to_string(),
-            Err(e) => return git_failed(e),
-        }
-    } else {
-        args.base.clone()
-    };
-    let request = revisions::Request {
-        base,
-        head: args.head.clone(),
-        model_dir: args.model_dir.clone(),
-        platform: args.platform.clone(),
-        target,
-        draw: format == PlanFormat::Markdown,
-    };
-    let mut plan = match revisions::plan(&repo, &request) {
-        Ok(p) => p,
-        Err(revisions::PlanError::Git(e)) => return git_failed(e),
-        Err(revisions::PlanError::Usage(msg)) => return fail(msg),
-        Err(revisions::PlanError::Rejected {
-            side,
-            commit,
-            model,
-            diagnostics,
-        }) => {
-            // Head files as in the repository; base files in git's `REV:path` notation.
-            let dir = args.model_dir.trim_matches('/');
-            let dir = dir.strip_prefix("./").unwrap_or(dir);
-            let prefix = match (side, dir) {
-                ("head", "" | ".") => String::new(),
-                ("head", d) => d.to_string(),
-                (_, "" | ".") => format!("{}:.", &commit.to_string()[..7]),
-                (_, d) => format!("{}:{d}", &commit.to_string()[..7]),
-            };
-            let opts = render::Options {
-                path_prefix: prefix,
-                color: false,
-            };
-            let title = format!("dsgen plan: the {side} revision's model is rejected");
-            let text = match format {
-                PlanFormat::Human => {
-                    eprint!("{}", render::human(&diagnostics, &model.sources, &opts));
-                    String::new()
-                }
-                PlanFormat::Json => render::json(&diagnostics, &model.sources, &opts),
-                PlanFormat::Markdown => {
-                    render::markdown(&diagnostics, &model.sources, &opts, &title)
-                }
-            };
-            if let Err(e) = out(&text) {
-                return fail(format!("cannot write the output: {e}"));
-            }
-            eprintln!(
-                "dsgen: error: the model at the {side} revision ({commit}) has errors or cannot \
-                 be rendered; nothing was planned"
-            );
-            return PlanOutcome::Rejected;
-        }
-    };
-    // Use the name the user gave for a resolved merge base.
-    if args.base == "merge-base" {
-        plan.base.rev = "merge-base".to_string();
-    }
-    let text = match format {
-        PlanFormat::Human => report::human(&plan),
-        PlanFormat::Json => report::json(&plan),
-        PlanFormat::Markdown => report::markdown(&plan),
-    };
-    if let Err(e) = out(&text) {
-        return fail(format!("cannot write the output: {e}"));
-    }
-    for n in &plan.not_planned {
-        eprintln!(
-            "dsgen: warning: platform `{}` ({}) was not planned: {}",
-            n.platform, n.target, n.reason
-        );
-    }
-    PlanOutcome::Planned {
-        changes: plan.has_changes(),
-    }
-}
-
-/// The branch `--base merge-base` branches off: the flag, else `origin/$GITHUB_BASE_REF`, else
-/// `origin/HEAD`.
-fn base_branch(flag: Option<String>) -> String {
-    match flag {
-        Some(b) => b,
-        None => match std::env::var("GITHUB_BASE_REF") {
-            Ok(b) if !b.is_empty() => format!("origin/{b}"),
-            _ => "origin/HEAD".to_string(),
-        },
     }
 }
 
