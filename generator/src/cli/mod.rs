@@ -8,12 +8,14 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod batch;
 mod check;
 mod fmt;
 mod new;
 mod plan;
 mod publish;
 mod rules;
+mod serve;
 
 /// Exit codes shared by every command (DESIGN.md "Diagnostics").
 pub mod exit {
@@ -511,7 +513,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             rev,
             watch,
             poll_ms,
-        } => serve_command(addr, model_dir, repo, rev, watch, poll_ms),
+        } => serve::serve_command(addr, model_dir, repo, rev, watch, poll_ms),
         Command::Publish {
             branch,
             repo,
@@ -545,7 +547,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             model_dir: flag,
             database_url_env,
             reset,
-        } => batch_command(
+        } => batch::batch_command(
             &model_dir(None, flag)?,
             &platform,
             &node,
@@ -554,151 +556,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         ),
         Command::Synth { datasets, out: dir } => new::synth_command(&dir, datasets),
     }
-}
-
-/// `dsgen batch`: its own exit codes (DESIGN.md "Diagnostics"): 0 committed and nothing
-/// pending, 1 committed and more pending, 2 usage or refused, 3 database error.
-fn batch_command(
-    dir: &Path,
-    platform: &str,
-    node: &str,
-    url_var: Option<&str>,
-    reset: bool,
-) -> anyhow::Result<u8> {
-    use crate::batch::{self, BatchError, Input};
-    let fail = |e: BatchError| {
-        eprintln!("dsgen: error: {e}");
-        Ok(e.exit_code())
-    };
-    let loaded = match crate::load::load_dir(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("dsgen: error: {e}");
-            return Ok(exit::USAGE);
-        }
-    };
-    let (model, diags) = lint::lint_loaded(loaded);
-    if verdict(&diags) != exit::OK {
-        diagnostics_to_stderr(&diags, &model.sources);
-        eprintln!(
-            "dsgen: error: the model has errors; no batch runs on a model that does not lint clean"
-        );
-        return Ok(exit::USAGE);
-    }
-    let job = match batch::Job::new(&model, platform, node) {
-        Ok(j) => j,
-        Err(e) => return fail(e),
-    };
-    let env = |k: &str| std::env::var(k).ok();
-    let mut merge = match batch::connect(&job.merge, &env, url_var) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
-    if reset {
-        return match batch::reset(&job, &mut merge) {
-            Ok(r) => {
-                println!(
-                    "platform {platform} node {node}: reset batch {} (was {}); its staged rows are \
-                     cleared and the next run starts batch {} again",
-                    r.batch, r.state, r.batch
-                );
-                Ok(exit::OK)
-            }
-            Err(e) => fail(e),
-        };
-    }
-    let mut source = match &job.input {
-        Input::Pull { endpoint, .. } => match batch::connect(endpoint, &env, None) {
-            Ok(c) => Some(c),
-            Err(e) => return fail(e),
-        },
-        Input::Events => None,
-    };
-    match batch::run(&job, &mut merge, source.as_mut(), batch::Options::default()) {
-        Ok(o) => {
-            let rate = |secs: f64| {
-                if secs > 0.0 {
-                    format!("{:.0} rows/s", o.rows_ingested as f64 / secs)
-                } else {
-                    "-".to_string()
-                }
-            };
-            println!(
-                "platform {platform} node {node}: batch {} committed{}: {} rows ingested in \
-                 {:.3}s ({}), merged in {:.3}s ({}): {} inserted, {} updated, {} deleted, {} \
-                 closed{}{}",
-                o.batch,
-                if o.resumed { " (resumed)" } else { "" },
-                o.rows_ingested,
-                o.ingest_seconds,
-                rate(o.ingest_seconds),
-                o.merge_seconds,
-                rate(o.merge_seconds),
-                o.inserted,
-                o.updated,
-                o.deleted,
-                o.closed,
-                if o.reconciled.is_empty() {
-                    String::new()
-                } else {
-                    format!("; DDL reconciled for {}", o.reconciled.join(", "))
-                },
-                if o.more { "; more work pending" } else { "" }
-            );
-            Ok(if o.more { 1 } else { exit::OK })
-        }
-        Err(e) => fail(e),
-    }
-}
-
-/// `dsgen serve`: load and lint the revision, exit 1 with the diagnostics when it has errors,
-/// else serve it.
-fn serve_command(
-    addr: String,
-    model_dir: Option<PathBuf>,
-    repo: Option<PathBuf>,
-    rev: Option<String>,
-    watch: bool,
-    poll_ms: u64,
-) -> anyhow::Result<u8> {
-    use crate::serve::{self, LoadFailure, ModelSource};
-    let source = match (repo, rev) {
-        (Some(repo), Some(rev)) => ModelSource::Git {
-            repo,
-            rev,
-            model_dir: model_dir
-                .map(|d| d.to_string_lossy().into_owned())
-                .unwrap_or_else(|| ".".to_string()),
-        },
-        _ => ModelSource::Dir(model_dir.unwrap_or_else(|| PathBuf::from("."))),
-    };
-    if poll_ms == 0 {
-        eprintln!("dsgen: error: --poll-ms must be at least 1");
-        return Ok(exit::USAGE);
-    }
-    let first = match serve::load(&source, None) {
-        Ok(s) => s,
-        Err(LoadFailure::Io(msg)) => {
-            eprintln!("dsgen: error: {msg}");
-            return Ok(exit::USAGE);
-        }
-        Err(LoadFailure::Rejected {
-            revision,
-            diagnostics,
-            sources,
-        }) => {
-            diagnostics_to_stderr(&diagnostics, &sources);
-            eprintln!("dsgen: error: revision {revision} does not lint clean; not serving it");
-            return Ok(exit::REJECTED);
-        }
-    };
-    let opts = serve::Options {
-        addr,
-        source,
-        watch: watch.then(|| std::time::Duration::from_millis(poll_ms)),
-    };
-    serve::run(opts, first)?;
-    Ok(exit::OK)
 }
 
 fn use_color(color: Color) -> bool {
