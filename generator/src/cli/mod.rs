@@ -2,7 +2,6 @@
 //! Nothing else in the crate knows about clap, stdout or exit codes.
 
 use crate::diag::{self, Diagnostic};
-use crate::lint;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -11,6 +10,7 @@ use std::process::ExitCode;
 mod batch;
 mod check;
 mod fmt;
+mod lint;
 mod new;
 mod plan;
 mod publish;
@@ -402,26 +402,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             format,
             path_prefix,
             color,
-        } => {
-            let dir = model_dir(dir, flag)?;
-            let (model, diags) = lint::load_and_lint(&dir)?;
-            let opts = diag::render::Options {
-                path_prefix,
-                color: use_color(color),
-            };
-            out(&render_diagnostics(
-                &diags,
-                &model.sources,
-                &opts,
-                format,
-                "dsgen lint",
-            ))?;
-            if format == Format::Human && diags.is_empty() {
-                let files = model.sources.files().count();
-                eprintln!("dsgen: {files} file(s) checked, no problems found");
-            }
-            Ok(verdict(&diags))
-        }
+        } => lint::lint_command(&model_dir(dir, flag)?, format, path_prefix, color),
         Command::Check {
             base,
             head,
