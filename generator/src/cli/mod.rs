@@ -1,5 +1,13 @@
 //! The command line: parses arguments, calls the stages, prints, and picks the exit code.
 //! Nothing else in the crate knows about clap, stdout or exit codes.
+//!
+//! This file owns the clap definitions ([`Cli`] and its subcommands), [`main`], `run` (a
+//! dispatch table from each subcommand's flags to its function) and the helpers several
+//! commands share: the exit codes, `out`, `model_dir`, [`verdict`], [`render_diagnostics`],
+//! `diagnostics_to_stderr`, `use_color` and `target_flag`. Each command family's glue has its
+//! own file: `lint`, `check`, `plan`, `publish` (publish and verify), `render` (render, graph
+//! and deps), `batch`, `serve`, `rules` (rules, explain and schema), `fmt`, and `new` (new and
+//! synth).
 
 use crate::diag::{self, Diagnostic};
 use clap::{Parser, Subcommand, ValueEnum};
