@@ -117,13 +117,7 @@ fn run_check(args: &CheckArgs) -> Result<crate::check::CheckReport, CheckError> 
     let repo = git::open(&args.repo)?;
     let head = git::resolve(&repo, &args.head)?;
     let base = if args.base == "merge-base" {
-        let branch = match &args.base_branch {
-            Some(b) => b.clone(),
-            None => match std::env::var("GITHUB_BASE_REF") {
-                Ok(b) if !b.is_empty() => format!("origin/{b}"),
-                _ => "origin/HEAD".to_string(),
-            },
-        };
+        let branch = super::base_branch(args.base_branch.clone());
         let tip = git::resolve(&repo, &branch)?;
         git::merge_base(&repo, head, tip)?
     } else {

@@ -609,3 +609,15 @@ fn target_flag(target: Option<&str>) -> Result<Option<crate::model::Target>, u8>
         },
     }
 }
+
+/// The branch `--base merge-base` branches off: the flag, else `origin/$GITHUB_BASE_REF`, else
+/// `origin/HEAD`.
+pub(super) fn base_branch(flag: Option<String>) -> String {
+    match flag {
+        Some(b) => b,
+        None => match std::env::var("GITHUB_BASE_REF") {
+            Ok(b) if !b.is_empty() => format!("origin/{b}"),
+            _ => "origin/HEAD".to_string(),
+        },
+    }
+}

@@ -88,7 +88,7 @@ pub(super) fn plan_command(args: &PlanArgs, format: PlanFormat) -> PlanOutcome {
     let base = if args.base == "merge-base" {
         let resolved = (|| {
             let head = crate::check::git::resolve(&repo, &args.head)?;
-            let branch = base_branch(args.base_branch.clone());
+            let branch = super::base_branch(args.base_branch.clone());
             let tip = crate::check::git::resolve(&repo, &branch)?;
             crate::check::git::merge_base(&repo, head, tip)
         })();
@@ -171,17 +171,5 @@ pub(super) fn plan_command(args: &PlanArgs, format: PlanFormat) -> PlanOutcome {
     }
     PlanOutcome::Planned {
         changes: plan.has_changes(),
-    }
-}
-
-/// The branch `--base merge-base` branches off: the flag, else `origin/$GITHUB_BASE_REF`, else
-/// `origin/HEAD`.
-fn base_branch(flag: Option<String>) -> String {
-    match flag {
-        Some(b) => b,
-        None => match std::env::var("GITHUB_BASE_REF") {
-            Ok(b) if !b.is_empty() => format!("origin/{b}"),
-            _ => "origin/HEAD".to_string(),
-        },
     }
 }
