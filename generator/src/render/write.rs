@@ -150,9 +150,19 @@ pub fn write_tree(out: &Path, tree: &FileTree, manifest: &Manifest) -> Result<()
     }
     let files: Vec<(&str, &[u8])> = tree.iter().collect();
     let pool = io_pool();
+    // A file the previous render holds byte for byte is hard-linked instead of written: a
+    // re-render mostly repeats the last one, and linking writes no data (nor does deleting the
+    // old render then free any). The bytes on disk are compared, not the old manifest, so a
+    // hand-edited file is never carried over.
+    let previous = out.is_dir().then_some(out);
     let write = || {
         files.par_iter().try_for_each(|(path, bytes)| {
             let dest = staging.path().join(path);
+            if let Some(previous) = previous {
+                if link_if_same(&previous.join(path), bytes, &dest) {
+                    return Ok(());
+                }
+            }
             std::fs::write(&dest, bytes).map_err(io_at(&dest))
         })
     };
@@ -189,6 +199,19 @@ pub fn write_tree(out: &Path, tree: &FileTree, manifest: &Manifest) -> Result<()
         remove_tree(&aside, pool.as_ref()).map_err(io_at(&aside))?;
     }
     Ok(())
+}
+
+/// Hard-link `old` to `dest` when `old` is a regular file holding exactly `bytes`; false when
+/// it is not (or the file system cannot link), and the caller writes `dest` itself.
+fn link_if_same(old: &Path, bytes: &[u8], dest: &Path) -> bool {
+    match std::fs::symlink_metadata(old) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
+        _ => return false,
+    }
+    match std::fs::read(old) {
+        Ok(on_disk) if on_disk == bytes => std::fs::hard_link(old, dest).is_ok(),
+        _ => false,
+    }
 }
 
 /// A thread pool for file-system work: creating and deleting files waits on the kernel far more
@@ -281,6 +304,31 @@ mod tests {
         assert_eq!(listing(&out), ["MANIFEST.json", "P/c.json"]);
         // Nothing is left behind next to it.
         assert_eq!(listing(tmp.path()), ["out/MANIFEST.json", "out/P/c.json"]);
+    }
+
+    #[test]
+    fn a_re_render_links_unchanged_files_and_rewrites_edited_ones() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let (t, m) = tree(&[("P/a.json", "{}"), ("P/b.json", "[]"), ("P/c.json", "1")]);
+        write_tree(&out, &t, &m).unwrap();
+        let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+        let (a, b, c) = (inode("P/a.json"), inode("P/b.json"), inode("P/c.json"));
+        // By hand: b edited (same length), c edited (other length).
+        std::fs::write(out.join("P/b.json"), "{}\n").unwrap();
+        std::fs::write(out.join("P/c.json"), "22\n").unwrap();
+        write_tree(&out, &t, &m).unwrap();
+        let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+        assert_eq!(
+            (read("P/a.json"), read("P/b.json"), read("P/c.json")),
+            ("{}\n".to_string(), "[]\n".to_string(), "1\n".to_string())
+        );
+        assert_eq!(inode("P/a.json"), a, "an unchanged file is carried over");
+        assert_ne!(inode("P/b.json"), b, "an edited file is written anew");
+        assert_ne!(inode("P/c.json"), c, "an edited file is written anew");
+        assert_eq!(std::fs::metadata(out.join("P/a.json")).unwrap().nlink(), 1);
+        assert_eq!(listing(tmp.path()).len(), 4, "nothing left beside `out`");
     }
 
     #[test]
