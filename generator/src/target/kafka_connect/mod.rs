@@ -158,6 +158,11 @@ fn resources(
     configs: Vec<Spec>,
     jobs: &[batch::BatchJob],
 ) -> Vec<Resource> {
+    assert_eq!(
+        configs.len(),
+        plan.connectors.len(),
+        "one config per connector"
+    );
     let mut out: Vec<Resource> = plan
         .connectors
         .iter()
