@@ -422,3 +422,67 @@ fn deps_lists_dependents_through_transformers() {
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("error[DS003]"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_unpullable_single_dataset_store_is_warned_about_once() {
+    // A MySQL snapshot captured per dataset, two datasets sunk: two nodes and two merge jobs
+    // that cannot pull, one warning naming the store.
+    let fixture = r#"
+team "Zone" "Fixture" {
+  container "mysql" "ShopDB" {
+    host      = "shop.example.internal"
+    port      = 3306
+    database  = "shop"
+    locations = ["Cloud:east"]
+  }
+  datastore "Shop" {
+    capture {
+      kind        = "snapshot"
+      container   = "ShopDB"
+      credential  = "shop_reader"
+      consistency = "single_dataset"
+      trigger     = "0 * * * *"
+    }
+    dataset "products" {
+      classification = ["PUB"]
+      column "id" {
+        type     = "bigint"
+        key      = true
+        nullable = false
+      }
+    }
+    dataset "prices" {
+      classification = ["PUB"]
+      column "id" {
+        type     = "bigint"
+        key      = true
+        nullable = false
+      }
+    }
+  }
+  workspace "Catalog" {
+    container = "ReportDB"
+    dsg "Products" {
+      sink "Shop" "products" {}
+      sink "Shop" "prices" {}
+    }
+  }
+}
+assign "Catalog" "Products" { platform = "Main" }
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("base.hcl"),
+        include_str!("fixtures/base/base.hcl"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("fixture.hcl"), fixture).unwrap();
+    let o = dsgen(&["lint"], dir.path());
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.matches("warning[DS502]").count(), 1, "{out}");
+    assert!(
+        out.contains("and that of each other dataset's node"),
+        "{out}"
+    );
+}

@@ -252,6 +252,7 @@ fn unpullable(
 fn pull_problems(cx: &RenderContext) -> Vec<Diagnostic> {
     let platform = cx.platform.name.value.as_str();
     let mut out = Vec::new();
+    let mut reported = BTreeSet::new();
     for CapturedIngest {
         node,
         store_name,
@@ -262,20 +263,26 @@ fn pull_problems(cx: &RenderContext) -> Vec<Diagnostic> {
         let Some(engine) = unpullable(cx.index, capture) else {
             continue;
         };
-        if datasets_of(cx, node).is_empty() {
+        // Once per store: a single_dataset capture has a node (and a job) per dataset.
+        if datasets_of(cx, node).is_empty() || !reported.insert(store_name) {
             continue;
         }
         out.push(
             Diagnostic::new(
                 &codes::DS502,
                 format!(
-                    "platform `{platform}` pulls store `{store_name}` (`{}` capture, node \
-                     `{}`) from {engine} container `{}`, but `dsgen batch` pulls only from \
-                     PostgreSQL: the node's merge job will stop with exit 2 and no data of \
+                    "platform `{platform}` pulls store `{store_name}` (`{}` capture) from {engine} \
+                     container `{}`, but `dsgen batch` pulls only from PostgreSQL: the merge job \
+                     of node `{}`{} will stop with exit 2 at every run, and no data of \
                      `{store_name}` will reach the platform",
                     capture.kind.value.as_str(),
-                    node.key,
                     capture.container.value,
+                    node.key,
+                    if node.dataset.is_some() {
+                        ", and that of each other dataset's node,"
+                    } else {
+                        ""
+                    },
                 ),
             )
             .at(capture.kind.span)
