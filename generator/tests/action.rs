@@ -269,6 +269,13 @@ impl Parser<'_> {
                     ["inputs", "github", "steps", "env"].contains(&root),
                     "the harness does not know the context of `{path}`"
                 );
+                // GitHub reads a misspelt input as empty, which silently skips or changes a
+                // step; here it is an error. Other contexts may be absent (no pull request on a
+                // push).
+                assert!(
+                    root != "inputs" || self.cx.values.contains_key(path),
+                    "the action reads `{path}`, which it does not declare"
+                );
                 self.cx
                     .values
                     .get(path)
