@@ -3,9 +3,12 @@
 //! database per test. Every model here has two platforms reading the same source, `Live`
 //! (live_only) and `Forensic`, so each scenario checks both merges.
 
+#[path = "support/cli.rs"]
+mod cli_support;
 #[path = "support/pg.rs"]
 mod pg;
 
+use cli_support::dsgen_command;
 use dsgen::batch::{self, Job, Options, Outcome};
 use dsgen::milestone::sql;
 use dsgen::milestone::{HashText, MergeColumn};
@@ -867,8 +870,7 @@ fn the_hash_encoding_separates_null_empty_tilde_and_concatenations() {
 }
 
 fn dsgen_bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dsgen"));
-    cmd.env_clear();
+    let mut cmd = dsgen_command();
     if let Some(path) = std::env::var_os("PATH") {
         cmd.env("PATH", path);
     }

@@ -1,13 +1,16 @@
 //! `dsgen check` end to end: real git repositories built commit by commit in a temporary
 //! directory (with the `git` CLI), checked by the real binary with a cleared environment.
 
+#[path = "support/cli.rs"]
+mod cli_support;
 #[path = "support/git.rs"]
 mod git_support;
 
+use cli_support::{code, dsgen_command, stdout};
 use git_support::{commit_all, git, TempRepo};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const ECO: &str = "github:acme/eco@main";
 const EU: &str = "github:acme/eu@main";
@@ -80,21 +83,12 @@ impl Repo {
 }
 
 fn dsgen(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dsgen"))
+    dsgen_command()
         .args(args)
         .current_dir(cwd)
-        .env_clear()
         .envs(env.iter().copied())
         .output()
         .expect("run dsgen")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// The codes of a JSON report, sorted.

@@ -1,32 +1,22 @@
 //! The real binary, run in throwaway directories with a cleared environment: every command's
 //! exit codes (0 ok, 1 rejected, 2 usage or I/O) and output formats.
 
+#[path = "support/cli.rs"]
+mod cli_support;
 #[path = "support/git.rs"]
 mod git_support;
 
+use cli_support::{code, dsgen_command, stderr, stdout};
 use git_support::repo_root;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn dsgen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dsgen"))
+    dsgen_command()
         .args(args)
         .current_dir(cwd)
-        .env_clear()
         .output()
         .expect("run dsgen")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn broken_model(dir: &Path) {

@@ -4,14 +4,17 @@
 //! snapshots the Markdown (`generator/tests/snapshots/plan__*.snap`; `DSGEN_BLESS=1
 //! scripts/test` rewrites them, reviewed as a diff).
 
+#[path = "support/cli.rs"]
+mod cli_support;
 #[path = "support/git.rs"]
 mod git_support;
 
+use cli_support::{code, dsgen_command, stderr, stdout};
 use git_support::{commit_all, git, TempRepo};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/plan/base");
 
@@ -81,24 +84,11 @@ impl Repo {
 }
 
 fn dsgen(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dsgen"))
+    dsgen_command()
         .args(args)
         .current_dir(cwd)
-        .env_clear()
         .output()
         .expect("run dsgen")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Replace `from` (which must occur) once in file `name`.

@@ -2,9 +2,12 @@
 //! temporary directories, built with the `git` CLI, published by the real binary (and, for the
 //! thread race, by the library), inspected with git2.
 
+#[path = "support/cli.rs"]
+mod cli_support;
 #[path = "support/git.rs"]
 mod git_support;
 
+use cli_support::{code, dsgen_command, stderr};
 use git2::{Oid, Repository};
 use git_support::{commit_all, git, TempRepo};
 use std::collections::{BTreeMap, BTreeSet};
@@ -90,26 +93,17 @@ impl Repo {
 }
 
 fn dsgen(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dsgen"))
+    dsgen_command()
         .args(args)
         .current_dir(cwd)
-        .env_clear()
         // `--remote` runs `git`.
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .output()
         .expect("run dsgen")
 }
 
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[track_caller]
@@ -478,7 +472,7 @@ fn racing_publisher_processes_keep_every_commit_in_a_line() {
     let children: Vec<_> = models
         .iter()
         .map(|sha| {
-            Command::new(env!("CARGO_BIN_EXE_dsgen"))
+            dsgen_command()
                 .args([
                     "publish",
                     "--branch",
@@ -489,7 +483,6 @@ fn racing_publisher_processes_keep_every_commit_in_a_line() {
                     sha,
                 ])
                 .current_dir(&r.path)
-                .env_clear()
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -570,10 +563,9 @@ fn publishing_to_a_remote_fast_forwards_it_and_racing_clones_lose_nothing() {
         .map(|(clone, sha)| {
             let mut a = args.to_vec();
             a.extend(["--rev", sha]);
-            Command::new(env!("CARGO_BIN_EXE_dsgen"))
+            dsgen_command()
                 .args(&a)
                 .current_dir(clone)
-                .env_clear()
                 .env("PATH", std::env::var_os("PATH").unwrap_or_default())
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())

@@ -2,31 +2,22 @@
 //! and renamed model files, secrets never reaching the output, the Strimzi operator chart's
 //! values, and DS501 collisions.
 
+#[path = "support/cli.rs"]
+mod cli_support;
 #[path = "support/git.rs"]
 mod git_support;
 
+use cli_support::{code, dsgen_command, stderr};
 use dsgen::load::load_files;
 use git_support::repo_root;
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn dsgen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dsgen"))
-        .args(args)
-        .env_clear()
-        .output()
-        .expect("run dsgen")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    dsgen_command().args(args).output().expect("run dsgen")
 }
 
 fn tree_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
