@@ -189,8 +189,9 @@ fn graph_section(report: &CheckReport) -> String {
     out
 }
 
-/// Text safe inside a table cell (and inside a code span in one).
-fn cell(s: &str) -> String {
+/// Text safe inside a Markdown table cell (and inside a code span in one); the plan's report
+/// uses it too.
+pub(crate) fn cell(s: &str) -> String {
     s.replace("\r\n", "\n")
         .replace(['\r', '\n'], " ")
         .replace('|', "\\|")

@@ -5,6 +5,7 @@
 use super::classify::Class;
 use super::{Action, Consumers, FileChange, Plan, PlatformPlan, ResourceChange};
 use crate::check::impact::Affected;
+use crate::check::report::cell;
 use crate::graph::Element;
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -497,15 +498,6 @@ fn fence_for(text: &str) -> String {
         }
     }
     "`".repeat((longest + 1).max(3))
-}
-
-/// Text safe inside a table cell (and inside a code span in one).
-fn cell(s: &str) -> String {
-    s.replace("\r\n", "\n")
-        .replace(['\r', '\n'], " ")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn html(s: &str) -> String {
