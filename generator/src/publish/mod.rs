@@ -285,15 +285,13 @@ pub(crate) fn swap(
     new: Oid,
     log: &str,
 ) -> Result<(), git2::Error> {
-    match expected {
-        // `force = false`: creation fails if another publisher created the branch meanwhile.
-        None => repo.reference(refname, new, false, log).map(drop),
-        // `force = true` with the expected old value is git2's compare-and-swap: it replaces
-        // only the tip it was given, under the ref's lock.
-        Some(old) => repo
-            .reference_matching(refname, new, true, old, log)
-            .map(drop),
-    }
+    // `force = true` with an expected old value is libgit2's compare-and-swap: the old value is
+    // compared under the ref's lock. The zero id expects no branch. Creating with
+    // `force = false` instead is not atomic: libgit2 checks that the ref is absent before it
+    // takes the lock, so two creators can both pass and the second overwrites the first.
+    let old = expected.unwrap_or_else(Oid::zero);
+    repo.reference_matching(refname, new, true, old, log)
+        .map(drop)
 }
 
 /// A ref update that failed because another writer got there first (retry) rather than
@@ -440,4 +438,65 @@ fn message(
 /// The first 7 hex digits of a commit id.
 pub fn short(id: Oid) -> String {
     id.to_string()[..7].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Racers that all found no branch each try to create it: exactly one may win. A
+    /// creation that only checks for the branch before taking its lock lets a second racer
+    /// overwrite the first one's commit (the CI failure of the threaded publish race).
+    #[test]
+    fn only_one_racer_creates_the_branch() {
+        const RACERS: usize = 8;
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = Repository::init_bare(tmp.path()).unwrap();
+        let sig = Signature::now("t", "t@localhost").unwrap();
+        let tree = repo
+            .find_tree(repo.treebuilder(None).unwrap().write().unwrap())
+            .unwrap();
+        for round in 0..200 {
+            let refname = format!("refs/heads/race{round}");
+            let commits: Vec<Oid> = (0..RACERS)
+                .map(|i| {
+                    repo.commit(None, &sig, &sig, &format!("{round}/{i}"), &tree, &[])
+                        .unwrap()
+                })
+                .collect();
+            let barrier = std::sync::Barrier::new(RACERS);
+            let won: Vec<Oid> = std::thread::scope(|s| {
+                let handles: Vec<_> = commits
+                    .iter()
+                    .map(|&new| {
+                        let (path, refname, barrier) = (tmp.path(), &refname, &barrier);
+                        s.spawn(move || {
+                            let repo = Repository::open_bare(path).unwrap();
+                            barrier.wait();
+                            match swap(&repo, refname, None, new, "race") {
+                                Ok(()) => Some(new),
+                                Err(e) if lost_race(&e) => None,
+                                Err(e) => panic!("{e}"),
+                            }
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .filter_map(|h| h.join().unwrap())
+                    .collect()
+            });
+            assert_eq!(
+                won.len(),
+                1,
+                "round {round}: {} racers created the branch",
+                won.len()
+            );
+            assert_eq!(
+                repo.refname_to_id(&refname).unwrap(),
+                won[0],
+                "round {round}"
+            );
+        }
+    }
 }
