@@ -3,12 +3,13 @@
 //! models from git, runs [`crate::check`], and prints the report. Exit 0 accepted, 1 rejected,
 //! 2 for arguments, environment or git (a DS9xx diagnostic).
 
-use super::{exit, out, render_diagnostics, use_color, Color, Format};
+use super::{exit, out, render_diagnostics, use_color, Color, Format, Revisions};
 use crate::diag::render;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// `dsgen check`.
-pub(super) fn check_command(args: &CheckArgs, format: Format, color: Color) -> anyhow::Result<u8> {
+pub(super) fn check_command(args: &CheckArgs) -> anyhow::Result<u8> {
+    let (format, color) = (args.format, args.color);
     let opts = render::Options {
         path_prefix: String::new(),
         color: use_color(color),
@@ -65,13 +66,20 @@ pub(super) fn check_command(args: &CheckArgs, format: Format, color: Color) -> a
     }
 }
 
+/// The flags of `dsgen check`.
+#[derive(Debug, clap::Args)]
 pub(super) struct CheckArgs {
-    pub(super) base: String,
-    pub(super) head: String,
-    pub(super) source_repo: Option<String>,
-    pub(super) repo: PathBuf,
-    pub(super) model_dir: String,
-    pub(super) base_branch: Option<String>,
+    #[command(flatten)]
+    revisions: Revisions,
+    /// The repository the change comes from, `github:OWNER/REPO@BRANCH`. Default: the pull
+    /// request's head in `$GITHUB_EVENT_PATH` (never GITHUB_REPOSITORY).
+    #[arg(long, value_name = "REPO")]
+    source_repo: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Colour human output: auto, always or never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
 }
 
 enum CheckError {
@@ -114,17 +122,11 @@ fn run_check(args: &CheckArgs) -> Result<crate::check::CheckReport, CheckError> 
     use crate::check::{self, git};
     let source = change_source(args.source_repo.clone())?;
     let t = std::time::Instant::now();
-    let repo = git::open(&args.repo)?;
-    let head = git::resolve(&repo, &args.head)?;
-    let base = if args.base == "merge-base" {
-        let branch = super::base_branch(args.base_branch.clone());
-        let tip = git::resolve(&repo, &branch)?;
-        git::merge_base(&repo, head, tip)?
-    } else {
-        git::resolve(&repo, &args.base)?
-    };
-    let dir = args.model_dir.trim_matches('/');
-    let dir = dir.strip_prefix("./").unwrap_or(dir);
+    let revs = &args.revisions;
+    let repo = git::open(&revs.repo)?;
+    let head = git::resolve(&repo, &revs.head)?;
+    let base = git::resolve(&repo, &revs.base_rev(&repo)?)?;
+    let dir = revs.dir();
     let prefix = if dir.is_empty() || dir == "." {
         String::new()
     } else {
@@ -134,7 +136,7 @@ fn run_check(args: &CheckArgs) -> Result<crate::check::CheckReport, CheckError> 
     let Some(head_files) = head_files else {
         return Err(CheckError::Usage(format!(
             "the model directory `{}` does not exist at the head revision {}",
-            args.model_dir, args.head
+            revs.model_dir, revs.head
         )));
     };
     check::phase("read both revisions from git", t);

@@ -76,70 +76,12 @@ enum Command {
     },
     /// The merge gate: lint head, authorize the change source, check compatibility and consumer
     /// impact between two git revisions (read from the object database, no checkout).
-    Check {
-        /// Base revision (branch, tag, sha, `origin/main`), or `merge-base` for the merge base of
-        /// the head and --base-branch.
-        #[arg(long, value_name = "REV")]
-        base: String,
-        /// Head revision.
-        #[arg(long, value_name = "REV", default_value = "HEAD")]
-        head: String,
-        /// The repository the change comes from, `github:OWNER/REPO@BRANCH`. Default: the pull
-        /// request's head in `$GITHUB_EVENT_PATH` (never GITHUB_REPOSITORY).
-        #[arg(long, value_name = "REPO")]
-        source_repo: Option<String>,
-        /// The git repository (work tree or bare).
-        #[arg(long, value_name = "PATH", default_value = ".")]
-        repo: PathBuf,
-        /// The model's directory inside the repository.
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        model_dir: String,
-        /// The branch `--base merge-base` branches off (default `origin/$GITHUB_BASE_REF`,
-        /// else `origin/HEAD`).
-        #[arg(long, value_name = "B")]
-        base_branch: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Colour human output: auto, always or never.
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
-    },
+    Check(check::CheckArgs),
     /// What rendering head instead of base adds, changes and removes, per platform, file and
     /// deployed object, each change classified safe, needs attention or destructive
     /// (docs/plan.md). Exit 0 with or without changes; with --detailed-exitcode 0 no changes, 2
     /// changes, 1 any error.
-    Plan {
-        /// Base revision (branch, tag, sha, `origin/main`), or `merge-base` for the merge base of
-        /// the head and --base-branch.
-        #[arg(long, value_name = "REV")]
-        base: String,
-        /// Head revision.
-        #[arg(long, value_name = "REV", default_value = "HEAD")]
-        head: String,
-        /// The git repository (work tree or bare).
-        #[arg(long, value_name = "PATH", default_value = ".")]
-        repo: PathBuf,
-        /// The model's directory inside the repository.
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        model_dir: String,
-        /// The branch `--base merge-base` branches off (default `origin/$GITHUB_BASE_REF`,
-        /// else `origin/HEAD`).
-        #[arg(long, value_name = "B")]
-        base_branch: Option<String>,
-        /// Only platforms of this target. Default: every platform whose target this dsgen
-        /// renders (the others are listed as not planned).
-        #[arg(long, value_name = "T")]
-        target: Option<String>,
-        /// Only this platform.
-        #[arg(long, value_name = "PLATFORM")]
-        platform: Option<String>,
-        #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
-        format: PlanFormat,
-        /// Exit 0 when nothing changes, 2 when something does, 1 on any error (Terraform's
-        /// convention) instead of dsgen's usual codes.
-        #[arg(long)]
-        detailed_exitcode: bool,
-    },
+    Plan(plan::PlanArgs),
     /// List every diagnostic code with its summary.
     Rules {
         /// `human` (a table) or `json`.
@@ -246,36 +188,7 @@ enum Command {
     /// Render a model revision and commit it to the generated branch (docs/publish.md): one
     /// commit when the render changed, none when it did not; a compare-and-swap on the branch
     /// tip, never forced. Prints the branch's tip on stdout.
-    Publish {
-        /// The generated branch (created as an orphan branch the first time).
-        #[arg(long, value_name = "NAME")]
-        branch: String,
-        /// The git repository (work tree or bare); its index, work tree and HEAD are untouched.
-        #[arg(long, value_name = "PATH", default_value = ".")]
-        repo: PathBuf,
-        /// The model's directory inside the repository.
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        model_dir: String,
-        /// The model revision to render.
-        #[arg(long, value_name = "REV", default_value = "HEAD")]
-        rev: String,
-        /// Also publish to this remote's branch (fetched first; pushed without force).
-        #[arg(long, value_name = "NAME")]
-        remote: Option<String>,
-        /// The commit message (the Model-Commit, Model-Dir and Dsgen-Version trailers are
-        /// appended).
-        #[arg(long, value_name = "TEXT")]
-        message: Option<String>,
-        /// Only platforms of this target.
-        #[arg(long, value_name = "T")]
-        target: Option<String>,
-        /// Only this platform.
-        #[arg(long, value_name = "PLATFORM")]
-        platform: Option<String>,
-        /// Print the time of each phase to stderr.
-        #[arg(long)]
-        timings: bool,
-    },
+    Publish(publish::PublishArgs),
     /// Re-render the model commit named by the generated branch's tip (its Model-Commit
     /// trailer) and report files edited by hand, missing or extra. Exit 1 when any differ.
     Verify {
@@ -411,49 +324,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             path_prefix,
             color,
         } => lint::lint_command(&model_dir(dir, flag)?, format, path_prefix, color),
-        Command::Check {
-            base,
-            head,
-            source_repo,
-            repo,
-            model_dir,
-            base_branch,
-            format,
-            color,
-        } => {
-            let args = check::CheckArgs {
-                base,
-                head,
-                source_repo,
-                repo,
-                model_dir,
-                base_branch,
-            };
-            check::check_command(&args, format, color)
-        }
-        Command::Plan {
-            base,
-            head,
-            repo,
-            model_dir,
-            base_branch,
-            target,
-            platform,
-            format,
-            detailed_exitcode,
-        } => {
-            let args = plan::PlanArgs {
-                base,
-                head,
-                repo,
-                model_dir,
-                base_branch,
-                target,
-                platform,
-            };
-            let outcome = plan::plan_command(&args, format);
-            Ok(plan::plan_exit(outcome, detailed_exitcode))
-        }
+        Command::Check(args) => check::check_command(&args),
+        Command::Plan(args) => Ok(plan::plan_exit(
+            plan::plan_command(&args),
+            args.detailed_exitcode,
+        )),
         Command::Rules { format } => rules::rules_command(format),
         Command::Explain { code } => rules::explain_command(&code),
         Command::Schema => rules::schema_command(),
@@ -504,27 +379,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             watch,
             poll_ms,
         } => serve::serve_command(addr, model_dir, repo, rev, watch, poll_ms),
-        Command::Publish {
-            branch,
-            repo,
-            model_dir,
-            rev,
-            remote,
-            message,
-            target,
-            platform,
-            timings,
-        } => publish::publish_command(publish::PublishArgs {
-            branch,
-            repo,
-            model_dir,
-            rev,
-            remote,
-            message,
-            target,
-            platform,
-            timings,
-        }),
+        Command::Publish(args) => publish::publish_command(args),
         Command::Verify {
             branch,
             repo,
@@ -610,14 +465,61 @@ fn target_flag(target: Option<&str>) -> Result<Option<crate::model::Target>, u8>
     }
 }
 
-/// The branch `--base merge-base` branches off: the flag, else `origin/$GITHUB_BASE_REF`, else
-/// `origin/HEAD`.
-pub(super) fn base_branch(flag: Option<String>) -> String {
-    match flag {
-        Some(b) => b,
-        None => match std::env::var("GITHUB_BASE_REF") {
-            Ok(b) if !b.is_empty() => format!("origin/{b}"),
-            _ => "origin/HEAD".to_string(),
-        },
+/// The two revisions `check` and `plan` compare, and where the model is in them.
+#[derive(Debug, clap::Args)]
+struct Revisions {
+    /// Base revision (branch, tag, sha, `origin/main`), or `merge-base` for the merge base of
+    /// the head and --base-branch.
+    #[arg(long, value_name = "REV")]
+    base: String,
+    /// Head revision.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    head: String,
+    /// The git repository (work tree or bare).
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    repo: PathBuf,
+    /// The model's directory inside the repository.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    model_dir: String,
+    /// The branch `--base merge-base` branches off (default `origin/$GITHUB_BASE_REF`,
+    /// else `origin/HEAD`).
+    #[arg(long, value_name = "B")]
+    base_branch: Option<String>,
+}
+
+impl Revisions {
+    fn merge_base(&self) -> bool {
+        self.base == "merge-base"
+    }
+
+    /// `--base` as a revision git resolves: as given, or for `merge-base` the sha of the
+    /// merge base of `--head` and the base branch.
+    fn base_rev(&self, repo: &git2::Repository) -> Result<String, crate::check::git::GitError> {
+        use crate::check::git;
+        if !self.merge_base() {
+            return Ok(self.base.clone());
+        }
+        let head = git::resolve(repo, &self.head)?;
+        let tip = git::resolve(repo, &self.base_branch())?;
+        Ok(git::merge_base(repo, head, tip)?.to_string())
+    }
+
+    /// The branch `--base merge-base` branches off: the flag, else `origin/$GITHUB_BASE_REF`,
+    /// else `origin/HEAD`.
+    fn base_branch(&self) -> String {
+        match &self.base_branch {
+            Some(b) => b.clone(),
+            None => match std::env::var("GITHUB_BASE_REF") {
+                Ok(b) if !b.is_empty() => format!("origin/{b}"),
+                _ => "origin/HEAD".to_string(),
+            },
+        }
+    }
+
+    /// The model directory without surrounding `/` or a leading `./`; empty or `.` for the
+    /// repository's root.
+    fn dir(&self) -> &str {
+        let dir = self.model_dir.trim_matches('/');
+        dir.strip_prefix("./").unwrap_or(dir)
     }
 }

@@ -1,20 +1,29 @@
-//! `dsgen plan`: resolves the two revisions (`--base merge-base` through [`base_branch`]),
+//! `dsgen plan`: resolves the two revisions (`--base merge-base` through [`Revisions`]),
 //! runs [`crate::plan`] on them and prints the plan, or why a side's model was rejected, in
 //! the asked format. Every failure is reported here and ends as a [`PlanOutcome`], which
 //! [`plan_exit`] turns into dsgen's exit codes or, with `--detailed-exitcode`, Terraform's.
 
-use super::{exit, out, PlanFormat};
+use super::{exit, out, PlanFormat, Revisions};
 use crate::diag::render;
-use std::path::PathBuf;
 
+/// The flags of `dsgen plan`.
+#[derive(Debug, clap::Args)]
 pub(super) struct PlanArgs {
-    pub(super) base: String,
-    pub(super) head: String,
-    pub(super) repo: PathBuf,
-    pub(super) model_dir: String,
-    pub(super) base_branch: Option<String>,
-    pub(super) target: Option<String>,
-    pub(super) platform: Option<String>,
+    #[command(flatten)]
+    revisions: Revisions,
+    /// Only platforms of this target. Default: every platform whose target this dsgen
+    /// renders (the others are listed as not planned).
+    #[arg(long, value_name = "T")]
+    target: Option<String>,
+    /// Only this platform.
+    #[arg(long, value_name = "PLATFORM")]
+    platform: Option<String>,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    format: PlanFormat,
+    /// Exit 0 when nothing changes, 2 when something does, 1 on any error (Terraform's
+    /// convention) instead of dsgen's usual codes.
+    #[arg(long)]
+    pub(super) detailed_exitcode: bool,
 }
 
 /// How `dsgen plan` ended, before it becomes an exit code.
@@ -43,7 +52,8 @@ pub(super) fn plan_exit(outcome: PlanOutcome, detailed: bool) -> u8 {
 
 /// `dsgen plan`: every failure is reported here (never through `run`'s error path, whose exit
 /// code would be 2: "changes" under --detailed-exitcode).
-pub(super) fn plan_command(args: &PlanArgs, format: PlanFormat) -> PlanOutcome {
+pub(super) fn plan_command(args: &PlanArgs) -> PlanOutcome {
+    let (revs, format) = (&args.revisions, args.format);
     use crate::plan::{report, revisions};
     let fail = |msg: String| {
         eprintln!("dsgen: error: {msg}");
@@ -81,28 +91,18 @@ pub(super) fn plan_command(args: &PlanArgs, format: PlanFormat) -> PlanOutcome {
             Err(e) => fail(format!("cannot write the output: {e}")),
         }
     };
-    let repo = match crate::check::git::open(&args.repo) {
+    let repo = match crate::check::git::open(&revs.repo) {
         Ok(r) => r,
         Err(e) => return git_failed(e),
     };
-    let base = if args.base == "merge-base" {
-        let resolved = (|| {
-            let head = crate::check::git::resolve(&repo, &args.head)?;
-            let branch = super::base_branch(args.base_branch.clone());
-            let tip = crate::check::git::resolve(&repo, &branch)?;
-            crate::check::git::merge_base(&repo, head, tip)
-        })();
-        match resolved {
-            Ok(oid) => oid.to_string(),
-            Err(e) => return git_failed(e),
-        }
-    } else {
-        args.base.clone()
+    let base = match revs.base_rev(&repo) {
+        Ok(rev) => rev,
+        Err(e) => return git_failed(e),
     };
     let request = revisions::Request {
         base,
-        head: args.head.clone(),
-        model_dir: args.model_dir.clone(),
+        head: revs.head.clone(),
+        model_dir: revs.model_dir.clone(),
         platform: args.platform.clone(),
         target,
         draw: format == PlanFormat::Markdown,
@@ -118,9 +118,7 @@ pub(super) fn plan_command(args: &PlanArgs, format: PlanFormat) -> PlanOutcome {
             diagnostics,
         }) => {
             // Head files as in the repository; base files in git's `REV:path` notation.
-            let dir = args.model_dir.trim_matches('/');
-            let dir = dir.strip_prefix("./").unwrap_or(dir);
-            let prefix = match (side, dir) {
+            let prefix = match (side, revs.dir()) {
                 ("head", "" | ".") => String::new(),
                 ("head", d) => d.to_string(),
                 (_, "" | ".") => format!("{}:.", &commit.to_string()[..7]),
@@ -152,7 +150,7 @@ pub(super) fn plan_command(args: &PlanArgs, format: PlanFormat) -> PlanOutcome {
         }
     };
     // Use the name the user gave for a resolved merge base.
-    if args.base == "merge-base" {
+    if revs.merge_base() {
         plan.base.rev = "merge-base".to_string();
     }
     let text = match format {

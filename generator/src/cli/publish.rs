@@ -6,17 +6,37 @@
 use super::{diagnostics_to_stderr, exit, out, target_flag, DepsFormat};
 use std::path::{Path, PathBuf};
 
-/// The flags of `dsgen publish`, as parsed.
+/// The flags of `dsgen publish`.
+#[derive(Debug, clap::Args)]
 pub(super) struct PublishArgs {
-    pub(super) branch: String,
-    pub(super) repo: PathBuf,
-    pub(super) model_dir: String,
-    pub(super) rev: String,
-    pub(super) remote: Option<String>,
-    pub(super) message: Option<String>,
-    pub(super) target: Option<String>,
-    pub(super) platform: Option<String>,
-    pub(super) timings: bool,
+    /// The generated branch (created as an orphan branch the first time).
+    #[arg(long, value_name = "NAME")]
+    branch: String,
+    /// The git repository (work tree or bare); its index, work tree and HEAD are untouched.
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    repo: PathBuf,
+    /// The model's directory inside the repository.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    model_dir: String,
+    /// The model revision to render.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    rev: String,
+    /// Also publish to this remote's branch (fetched first; pushed without force).
+    #[arg(long, value_name = "NAME")]
+    remote: Option<String>,
+    /// The commit message (the Model-Commit, Model-Dir and Dsgen-Version trailers are
+    /// appended).
+    #[arg(long, value_name = "TEXT")]
+    message: Option<String>,
+    /// Only platforms of this target.
+    #[arg(long, value_name = "T")]
+    target: Option<String>,
+    /// Only this platform.
+    #[arg(long, value_name = "PLATFORM")]
+    platform: Option<String>,
+    /// Print the time of each phase to stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// `dsgen publish`: check the flags, then publish.
