@@ -9,7 +9,7 @@ mod git_support;
 
 use cli_support::{code, dsgen_command, stderr};
 use git2::{Oid, Repository};
-use git_support::{commit_all, git, TempRepo};
+use git_support::{commit_all, copy_dir, git, TempRepo};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -919,18 +919,6 @@ fn a_bare_repository_publishes_and_verifies() {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let dest = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), dest).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn verify_renders_the_platforms_the_manifest_lists() {
     // examples/acme has platforms whose targets are not built: publishing everything is a
@@ -939,7 +927,7 @@ fn verify_renders_the_platforms_the_manifest_lists() {
     let r = Repo::new(&base_model());
     std::fs::remove_dir_all(r.path.join("model")).expect("rm");
     copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/acme"),
+        &git_support::repo_root().join("examples/acme"),
         &r.path.join("model"),
     );
     git(&r.path, &["add", "-A"]);

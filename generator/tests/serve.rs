@@ -8,7 +8,7 @@ mod git_support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use dsgen::serve::{self, AppState, ModelSource};
-use git_support::{git, repo_root};
+use git_support::{copy_dir, git, repo_root};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -516,19 +516,6 @@ fn http_json(addr: &str, method: &str, path: &str, body: &str) -> (u16, Value) {
     let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"));
     assert_eq!(v["revision"], json!(rev), "{path}");
     (status, v)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn edit(path: &Path, from: &str, to: &str) {

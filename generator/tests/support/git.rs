@@ -13,6 +13,21 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// Copy the directory tree `from` to `to` (created), e.g. an example model into a test's
+/// repository.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("read_dir entry");
+        let dest = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).expect("copy");
+        }
+    }
+}
+
 /// Run `git` in `cwd` and return its stdout, trimmed; a failure panics with git's stderr.
 ///
 /// The environment is cleared but for PATH, with HOME at `cwd` and no system configuration, so
