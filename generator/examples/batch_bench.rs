@@ -12,92 +12,45 @@ use dsgen::batch::{self, Job, Options};
 use std::time::Instant;
 
 fn model(port: u16, db: &str) -> String {
-    format!(
-        r#"
-ecosystem "Bench" {{
-  owning_repo = "github:bench/eco@main"
-  live_repo   = "github:bench/eco@live"
-  zone "Z" {{ repo = "github:bench/z@main" }}
-}}
-vendor "Cloud" {{
-  cloud = "aws"
-  location "east" {{}}
-}}
-governance_zone "Z" {{
-  team "T" {{ repo = "github:bench/t@main" }}
-}}
-credential_store "secrets" {{ kind = "kubernetes_secrets" }}
-container "kafka" "Kafka" {{
-  bootstrap_servers = ["kafka.example.internal:9092"]
-  locations         = ["Cloud:east"]
-}}
-container "object_storage" "Landing" {{
-  bucket    = "landing"
-  locations = ["Cloud:east"]
-}}
-container "postgres" "Merge" {{
-  host      = "127.0.0.1"
-  port      = {port}
-  database  = "{db}"
-  locations = ["Cloud:east"]
-}}
-platform "Forensic" {{
-  target           = "kafka-connect"
-  milestoning      = "forensic"
-  locations        = ["Cloud:east"]
-  credential_store = "secrets"
-  settings {{
-    kafka_container   = "Kafka"
-    landing_container = "Landing"
-    merge_container   = "Merge"
-    merge_credential  = "merge_writer"
-    build_image       = "registry.example.internal/connect:1"
-    batch_image       = "registry.example.internal/dsgen-batch:1"
-  }}
-}}
-team "Z" "T" {{
-  container "postgres" "Source" {{
-    host      = "127.0.0.1"
-    port      = {port}
-    database  = "{db}"
-    locations = ["Cloud:east"]
-  }}
-  datastore "Items" {{
-    capture {{
+    let team = r#"  datastore "Items" {
+    capture {
       kind        = "snapshot"
       container   = "Source"
       credential  = "source_reader"
       consistency = "multi_dataset"
       trigger     = "0 * * * *"
-      tables      = {{ items = "src.items" }}
-    }}
-    dataset "items" {{
+      tables      = { items = "src.items" }
+    }
+    dataset "items" {
       classification = ["PUB"]
-      column "id" {{
+      column "id" {
         type     = "bigint"
         key      = true
         nullable = false
-      }}
-      column "name"    {{ type = "varchar(40)" }}
-      column "amount"  {{ type = "decimal(12,2)" }}
-      column "updated" {{ type = "timestamp" }}
-      column "note"    {{ type = "string" }}
-    }}
-  }}
-  workspace "Reports" {{
+      }
+      column "name"    { type = "varchar(40)" }
+      column "amount"  { type = "decimal(12,2)" }
+      column "updated" { type = "timestamp" }
+      column "note"    { type = "string" }
+    }
+  }
+  workspace "Reports" {
     container = "platform_managed"
-    dsg "Main" {{
-      requirements {{ milestoning = "forensic" }}
-      sink "Items" "items" {{}}
-    }}
-  }}
-}}
-assign "Reports" "Main" {{
+    dsg "Main" {
+      requirements { milestoning = "forensic" }
+      sink "Items" "items" {}
+    }
+  }
+"#;
+    let mut text = pg::model_with_team(port, db, &[("Forensic", "forensic")], team);
+    text.push_str(
+        r#"assign "Reports" "Main" {
   platform = "Forensic"
   status   = "provisioned"
-}}
-"#
-    )
+}
+"#,
+    );
+    text
 }
 
 fn main() {

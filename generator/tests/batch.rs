@@ -43,71 +43,8 @@ fn model_text(port: u16, db: &str, capture: Capture, email: bool) -> String {
     } else {
         ""
     };
-    format!(
-        r#"
-ecosystem "Test" {{
-  owning_repo = "github:test/eco@main"
-  live_repo   = "github:test/eco@live"
-  zone "Z" {{ repo = "github:test/z@main" }}
-}}
-vendor "Cloud" {{
-  cloud = "aws"
-  location "east" {{}}
-}}
-governance_zone "Z" {{
-  team "T" {{ repo = "github:test/t@main" }}
-}}
-credential_store "secrets" {{ kind = "kubernetes_secrets" }}
-container "kafka" "Kafka" {{
-  bootstrap_servers = ["kafka.example.internal:9092"]
-  locations         = ["Cloud:east"]
-}}
-container "object_storage" "Landing" {{
-  bucket    = "landing"
-  locations = ["Cloud:east"]
-}}
-container "postgres" "Merge" {{
-  host      = "127.0.0.1"
-  port      = {port}
-  database  = "{db}"
-  locations = ["Cloud:east"]
-}}
-platform "Live" {{
-  target           = "kafka-connect"
-  milestoning      = "live_only"
-  locations        = ["Cloud:east"]
-  credential_store = "secrets"
-  settings {{
-    kafka_container   = "Kafka"
-    landing_container = "Landing"
-    merge_container   = "Merge"
-    merge_credential  = "merge_writer"
-    build_image       = "registry.example.internal/connect:1"
-    batch_image       = "registry.example.internal/dsgen-batch:1"
-  }}
-}}
-platform "Forensic" {{
-  target           = "kafka-connect"
-  milestoning      = "forensic"
-  locations        = ["Cloud:east"]
-  credential_store = "secrets"
-  settings {{
-    kafka_container   = "Kafka"
-    landing_container = "Landing"
-    merge_container   = "Merge"
-    merge_credential  = "merge_writer"
-    build_image       = "registry.example.internal/connect:1"
-    batch_image       = "registry.example.internal/dsgen-batch:1"
-  }}
-}}
-team "Z" "T" {{
-  container "postgres" "Source" {{
-    host      = "127.0.0.1"
-    port      = {port}
-    database  = "{db}"
-    locations = ["Cloud:east"]
-  }}
-  datastore "People" {{
+    let team = format!(
+        r#"  datastore "People" {{
     capture {{
       kind        = "{kind}"
       container   = "Source"
@@ -135,17 +72,26 @@ team "Z" "T" {{
       sink "People" "people" {{}}
     }}
   }}
-}}
-assign "Reports" "Main" {{
+"#
+    );
+    let mut text = pg::model_with_team(
+        port,
+        db,
+        &[("Live", "live_only"), ("Forensic", "forensic")],
+        &team,
+    );
+    text.push_str(
+        r#"assign "Reports" "Main" {
   platform = "Live"
   status   = "provisioned"
-}}
-assign "Reports" "Main" {{
+}
+assign "Reports" "Main" {
   platform = "Forensic"
   status   = "provisioned"
-}}
-"#
-    )
+}
+"#,
+    );
+    text
 }
 
 struct Case {

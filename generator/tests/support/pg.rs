@@ -4,6 +4,7 @@
 //! tools/pg_cdc_e2e.py. The server runs under a small shell that waits for its stdin to close:
 //! when the test process exits (however it exits), the pipe closes, the server stops and the
 //! directory is removed. No PostgreSQL is a loud failure naming `scripts/test`, never a skip.
+//! [`model_with_team`] writes the model these tests and the benchmark run against it.
 
 #![allow(dead_code)]
 
@@ -249,6 +250,74 @@ impl Cluster {
             }
         }
     }
+}
+
+/// A model whose merge database and `Source` container are database `db` on the cluster at
+/// `port`: one kafka-connect platform per `(name, milestoning)` in `platforms`, and team `Z/T`
+/// whose body (after the `Source` container: its datastores and workspaces) is `team_body`.
+/// The caller appends what follows the team (its `assign` blocks).
+pub fn model_with_team(port: u16, db: &str, platforms: &[(&str, &str)], team_body: &str) -> String {
+    let platforms: String = platforms
+        .iter()
+        .map(|(name, milestoning)| {
+            format!(
+                r#"platform "{name}" {{
+  target           = "kafka-connect"
+  milestoning      = "{milestoning}"
+  locations        = ["Cloud:east"]
+  credential_store = "secrets"
+  settings {{
+    kafka_container   = "Kafka"
+    landing_container = "Landing"
+    merge_container   = "Merge"
+    merge_credential  = "merge_writer"
+    build_image       = "registry.example.internal/connect:1"
+    batch_image       = "registry.example.internal/dsgen-batch:1"
+  }}
+}}
+"#
+            )
+        })
+        .collect();
+    format!(
+        r#"
+ecosystem "Test" {{
+  owning_repo = "github:test/eco@main"
+  live_repo   = "github:test/eco@live"
+  zone "Z" {{ repo = "github:test/z@main" }}
+}}
+vendor "Cloud" {{
+  cloud = "aws"
+  location "east" {{}}
+}}
+governance_zone "Z" {{
+  team "T" {{ repo = "github:test/t@main" }}
+}}
+credential_store "secrets" {{ kind = "kubernetes_secrets" }}
+container "kafka" "Kafka" {{
+  bootstrap_servers = ["kafka.example.internal:9092"]
+  locations         = ["Cloud:east"]
+}}
+container "object_storage" "Landing" {{
+  bucket    = "landing"
+  locations = ["Cloud:east"]
+}}
+container "postgres" "Merge" {{
+  host      = "127.0.0.1"
+  port      = {port}
+  database  = "{db}"
+  locations = ["Cloud:east"]
+}}
+{platforms}team "Z" "T" {{
+  container "postgres" "Source" {{
+    host      = "127.0.0.1"
+    port      = {port}
+    database  = "{db}"
+    locations = ["Cloud:east"]
+  }}
+{team_body}}}
+"#
+    )
 }
 
 impl Drop for Cluster {
