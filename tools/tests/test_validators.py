@@ -147,5 +147,24 @@ class PostgresCdcEndToEnd(unittest.TestCase):
         self.assertNotIn("declared table public.orders:", p.stdout)
 
 
+class ShellCheck(unittest.TestCase):
+    def test_clean_steps_pass(self):
+        p = run("shellcheck_scripts.py", *map(str, sorted((FIX / "shell" / "good").glob("*.yml"))))
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("ok   ", p.stdout)
+        # two composite steps and one workflow step (its job's default shell, sh)
+        self.assertIn("3 script(s) in 2 file(s): 0 file(s) with findings", p.stdout)
+
+    def test_findings_are_reported_at_the_yaml_line(self):
+        bad = FIX / "shell" / "bad"
+        p = run("shellcheck_scripts.py", str(bad / "action.yml"), str(bad / "workflow.yml"))
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn(f"{bad / 'action.yml'}:10: `${{{{ }}}}` inside run:", p.stdout)
+        self.assertIn(f"{bad / 'action.yml'}:13: SC2164", p.stdout)
+        self.assertIn(f"{bad / 'action.yml'}:14: SC2086", p.stdout)
+        self.assertIn(f"{bad / 'workflow.yml'}:7: SC2154", p.stdout)
+        self.assertIn("2 file(s) with findings", p.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()
