@@ -529,6 +529,44 @@ fn remote_and_clones(r: &Repo, n: usize) -> (PathBuf, Vec<PathBuf>) {
 }
 
 #[test]
+fn clones_racing_to_create_the_remote_branch_lose_nothing() {
+    // No branch anywhere yet: every clone's first commit is an orphan, and only one creation
+    // may win; the others must find the winner's branch and commit on top of it.
+    let r = Repo::new(&base_model());
+    let models = commits_with_distinct_renders(&r, 4);
+    let (bare, clones) = remote_and_clones(&r, models.len());
+    let children: Vec<_> = clones
+        .iter()
+        .zip(&models)
+        .map(|(clone, sha)| {
+            dsgen_command()
+                .args([
+                    "publish",
+                    "--branch",
+                    BRANCH,
+                    "--model-dir",
+                    "model",
+                    "--remote",
+                    "origin",
+                    "--rev",
+                    sha,
+                ])
+                .current_dir(clone)
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        ok(&child.wait_with_output().expect("wait"));
+    }
+    let tip = branch_tip(&bare, BRANCH).expect("remote branch");
+    assert_linear_with_every_model_commit(&bare, &tip, &models);
+}
+
+#[test]
 fn publishing_to_a_remote_fast_forwards_it_and_racing_clones_lose_nothing() {
     let r = Repo::new(&base_model());
     let models = commits_with_distinct_renders(&r, 4);
