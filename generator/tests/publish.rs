@@ -469,30 +469,10 @@ fn racing_publishers_in_threads_keep_every_commit_in_a_line() {
 fn racing_publisher_processes_keep_every_commit_in_a_line() {
     let r = Repo::new(&base_model());
     let models = commits_with_distinct_renders(&r, 6);
-    let children: Vec<_> = models
-        .iter()
-        .map(|sha| {
-            dsgen_command()
-                .args([
-                    "publish",
-                    "--branch",
-                    BRANCH,
-                    "--model-dir",
-                    "model",
-                    "--rev",
-                    sha,
-                ])
-                .current_dir(&r.path)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("spawn")
-        })
-        .collect();
-    for child in children {
-        let o = child.wait_with_output().expect("wait");
-        ok(&o);
-    }
+    publish_at_once(
+        models.iter().map(|sha| (r.path.as_path(), sha.as_str())),
+        None,
+    );
     let tip = branch_tip(&r.path, BRANCH).expect("branch");
     assert_linear_with_every_model_commit(&r.path, &tip, &models);
 }
@@ -528,30 +508,25 @@ fn remote_and_clones(r: &Repo, n: usize) -> (PathBuf, Vec<PathBuf>) {
     (bare, clones)
 }
 
-#[test]
-fn clones_racing_to_create_the_remote_branch_lose_nothing() {
-    // No branch anywhere yet: every clone's first commit is an orphan, and only one creation
-    // may win; the others must find the winner's branch and commit on top of it.
-    let r = Repo::new(&base_model());
-    let models = commits_with_distinct_renders(&r, 4);
-    let (bare, clones) = remote_and_clones(&r, models.len());
-    let children: Vec<_> = clones
-        .iter()
-        .zip(&models)
-        .map(|(clone, sha)| {
-            dsgen_command()
-                .args([
-                    "publish",
-                    "--branch",
-                    BRANCH,
-                    "--model-dir",
-                    "model",
-                    "--remote",
-                    "origin",
-                    "--rev",
-                    sha,
-                ])
-                .current_dir(clone)
+/// Start `dsgen publish --rev SHA` (with `--remote` when given) in each repository at once;
+/// each must succeed.
+fn publish_at_once<'a>(runs: impl Iterator<Item = (&'a Path, &'a str)>, remote: Option<&str>) {
+    let children: Vec<_> = runs
+        .map(|(repo, sha)| {
+            let mut c = dsgen_command();
+            c.args([
+                "publish",
+                "--branch",
+                BRANCH,
+                "--model-dir",
+                "model",
+                "--rev",
+                sha,
+            ]);
+            if let Some(remote) = remote {
+                c.args(["--remote", remote]);
+            }
+            c.current_dir(repo)
                 .env("PATH", std::env::var_os("PATH").unwrap_or_default())
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
@@ -562,6 +537,22 @@ fn clones_racing_to_create_the_remote_branch_lose_nothing() {
     for child in children {
         ok(&child.wait_with_output().expect("wait"));
     }
+}
+
+#[test]
+fn clones_racing_to_create_the_remote_branch_lose_nothing() {
+    // No branch anywhere yet: every clone's first commit is an orphan, and only one creation
+    // may win; the others must find the winner's branch and commit on top of it.
+    let r = Repo::new(&base_model());
+    let models = commits_with_distinct_renders(&r, 4);
+    let (bare, clones) = remote_and_clones(&r, models.len());
+    publish_at_once(
+        clones
+            .iter()
+            .map(PathBuf::as_path)
+            .zip(models.iter().map(String::as_str)),
+        Some("origin"),
+    );
     let tip = branch_tip(&bare, BRANCH).expect("remote branch");
     assert_linear_with_every_model_commit(&bare, &tip, &models);
 }
@@ -595,25 +586,13 @@ fn publishing_to_a_remote_fast_forwards_it_and_racing_clones_lose_nothing() {
     assert!(stderr(&o).contains("nothing to publish"), "{}", stderr(&o));
 
     // The other clones race, each with another model commit.
-    let children: Vec<_> = clones[1..]
-        .iter()
-        .zip(&models[1..])
-        .map(|(clone, sha)| {
-            let mut a = args.to_vec();
-            a.extend(["--rev", sha]);
-            dsgen_command()
-                .args(&a)
-                .current_dir(clone)
-                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("spawn")
-        })
-        .collect();
-    for child in children {
-        ok(&child.wait_with_output().expect("wait"));
-    }
+    publish_at_once(
+        clones[1..]
+            .iter()
+            .map(PathBuf::as_path)
+            .zip(models[1..].iter().map(String::as_str)),
+        Some("origin"),
+    );
     let tip = branch_tip(&bare, BRANCH).expect("remote branch");
     assert_linear_with_every_model_commit(&bare, &tip, &models);
 
