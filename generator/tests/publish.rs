@@ -743,6 +743,12 @@ fn model_errors_exit_1_and_selection_errors_exit_2_without_publishing() {
         "{}",
         stderr(&o)
     );
+    // Files are named from the repository's root, as the gate and the plan name them.
+    assert!(
+        stderr(&o).contains("--> model/model.hcl:"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(branch_tip(&r.path, BRANCH), None);
 
     r.commit_model(&base_model(), "fixed");

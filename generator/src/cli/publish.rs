@@ -205,16 +205,21 @@ fn revision_failed(e: crate::target::revision::RevisionError, what: &str) -> u8 
     use crate::target::RenderError;
     match e {
         RevisionError::Git(e) => git_error_to_stderr(e),
-        RevisionError::Lint { model, diagnostics } => {
-            diagnostics_to_stderr(&diagnostics, &model.sources);
+        RevisionError::Lint {
+            model,
+            diagnostics,
+            model_dir,
+        } => {
+            model_diagnostics_to_stderr(&diagnostics, &model.sources, &model_dir);
             eprintln!("dsgen: error: the model has errors; {what}");
             exit::REJECTED
         }
         RevisionError::Render {
             model,
             error: RenderError::Diagnostics(d),
+            model_dir,
         } => {
-            diagnostics_to_stderr(&d, &model.sources);
+            model_diagnostics_to_stderr(&d, &model.sources, &model_dir);
             eprintln!("dsgen: error: the model cannot be rendered; {what}");
             exit::REJECTED
         }
@@ -223,6 +228,20 @@ fn revision_failed(e: crate::target::revision::RevisionError, what: &str) -> u8 
             exit::USAGE
         }
     }
+}
+
+/// Print a model's diagnostics on stderr with their files named from the repository's root
+/// (`model/platforms.hcl`), as `dsgen plan` and the merge gate name them.
+fn model_diagnostics_to_stderr(
+    diags: &[crate::diag::Diagnostic],
+    sources: &crate::source::SourceMap,
+    model_dir: &str,
+) {
+    let opts = crate::diag::render::Options {
+        path_prefix: model_dir.to_string(),
+        color: false,
+    };
+    eprint!("{}", crate::diag::render::human(diags, sources, &opts));
 }
 
 /// Print a DS9xx diagnostic on stderr; exit 2.

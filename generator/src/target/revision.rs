@@ -25,11 +25,14 @@ pub enum RevisionError {
     Lint {
         model: Box<Model>,
         diagnostics: Vec<Diagnostic>,
+        /// Where the model's files are in the repository, to name them as the user sees them.
+        model_dir: String,
     },
     /// The model lints clean but does not render (DS5xx, an unbuilt or unknown selection).
     Render {
         model: Box<Model>,
         error: RenderError,
+        model_dir: String,
     },
 }
 
@@ -71,13 +74,14 @@ pub fn render_revision(
             commit,
             model_dir: model_dir.to_string(),
         })?;
-    render_files(commit, files, selection)
+    render_files(commit, files, model_dir, selection)
 }
 
-/// Render a revision's model files (as [`git::model_files`] returns them).
+/// Render a revision's model files (as [`git::model_files`] returns them from `model_dir`).
 pub fn render_files(
     commit: Oid,
     files: git::ModelFiles,
+    model_dir: &str,
     selection: Selection,
 ) -> Result<RenderedRevision, RevisionError> {
     let (model, diagnostics) = crate::lint::lint_loaded(crate::load::load_files(files));
@@ -85,6 +89,7 @@ pub fn render_files(
         return Err(RevisionError::Lint {
             model: Box::new(model),
             diagnostics,
+            model_dir: model_dir.to_string(),
         });
     }
     match render_model(&model, selection) {
@@ -96,6 +101,7 @@ pub fn render_files(
         Err(error) => Err(RevisionError::Render {
             model: Box::new(model),
             error,
+            model_dir: model_dir.to_string(),
         }),
     }
 }
