@@ -100,11 +100,20 @@ impl Revisions {
 /// With `DSGEN_TIMINGS` set, print how long a phase took to stderr (for the benchmark).
 pub fn phase(name: &str, since: std::time::Instant) {
     if std::env::var_os("DSGEN_TIMINGS").is_some() {
+        let peak = peak_rss_mib().map_or(String::new(), |m| format!(" (peak RSS so far {m} MiB)"));
         eprintln!(
-            "dsgen: timing: {name}: {:.3} s",
+            "dsgen: timing: {name}: {:.3} s{peak}",
             since.elapsed().as_secs_f64()
         );
     }
+}
+
+/// The process's peak resident set (`VmHWM`), where /proc tells it (Linux).
+fn peak_rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }
 
 /// Run the gate. `base` is `None` (or has no files) when there is no model at base.
