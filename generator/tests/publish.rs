@@ -688,6 +688,7 @@ fn refused_branches_leave_everything_as_it_was() {
     ok(&r.publish(&[]));
     // A branch that holds the model, not a render.
     git(&r.path, &["branch", "model-copy", "main"]);
+    git(&r.path, &["branch", "team/iac", "main"]);
     let before = r.state();
     for (branch, why) in [
         ("a..b", "not a valid branch name"),
@@ -695,6 +696,12 @@ fn refused_branches_leave_everything_as_it_was() {
         ("has space", "not a valid branch name"),
         ("main", "is checked out"),
         ("model-copy", "is not a dsgen render"),
+        // Names that nest with an existing branch, in both directions.
+        (
+            &format!("{BRANCH}/v2"),
+            &format!("beside branch `{BRANCH}`"),
+        ),
+        ("team", "beside branch `team/iac`"),
     ] {
         let flag = format!("--branch={branch}");
         let o = dsgen(&r.path, &["publish", &flag, "--model-dir", "model"]);

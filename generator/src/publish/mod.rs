@@ -136,6 +136,7 @@ pub fn normalize_model_dir(dir: &str) -> String {
 pub fn publish(repo: &Repository, opts: &Options) -> Result<Report, PublishError> {
     let refname = branch_ref(opts.branch)?;
     refuse_checked_out(repo, &refname, opts.branch)?;
+    refuse_nested(repo, &refname, opts.branch)?;
     let model_dir = normalize_model_dir(opts.model_dir);
     let remote = opts
         .remote
@@ -369,6 +370,35 @@ fn refuse_checked_out(repo: &Repository, refname: &str, branch: &str) -> Result<
             "publish to a branch that no work tree has checked out (e.g. `--branch generated`)",
         )),
     }
+}
+
+/// Refuse a branch whose name nests with an existing branch's (`gen/x` when `gen` exists, or
+/// `gen` when `gen/x` does): git stores refs as paths, so one of the two could never be written.
+fn refuse_nested(repo: &Repository, refname: &str, branch: &str) -> Result<(), PublishError> {
+    let exists = |name: &str| repo.find_reference(name).is_ok();
+    let parent = refname
+        .match_indices('/')
+        .map(|(i, _)| &refname[..i])
+        .filter(|p| p.len() > "refs/heads".len())
+        .find(|p| exists(p));
+    let child = repo
+        .references_glob(&format!("{refname}/*"))
+        .ok()
+        .and_then(|mut refs| refs.next())
+        .and_then(|r| r.ok())
+        .and_then(|r| r.name().map(str::to_string));
+    let Some(other) = parent.map(str::to_string).or(child) else {
+        return Ok(());
+    };
+    let other = other.strip_prefix("refs/heads/").unwrap_or(&other);
+    Err(fail(
+        &codes::DS903,
+        format!(
+            "branch `{branch}` cannot exist beside branch `{other}`: git keeps branches as \
+             paths, and one name is a directory of the other"
+        ),
+        "pick a branch name that is not a directory of an existing branch, nor has one below it",
+    ))
 }
 
 /// Refuse a tip that is not a render: `--branch main` must not bury the model.
