@@ -634,6 +634,36 @@ fn publishing_to_a_remote_fast_forwards_it_and_racing_clones_lose_nothing() {
 }
 
 #[test]
+fn a_branch_nesting_with_a_remote_branch_is_refused_without_retrying() {
+    // The remote would refuse every push of `team/iac` beside its `team`: that is DS903 at
+    // once, not 25 attempts ending in "the branch kept moving" (DS904).
+    let r = Repo::new(&base_model());
+    let (bare, clones) = remote_and_clones(&r, 1);
+    git(&bare, &["branch", "team", "main"]);
+    let o = dsgen(
+        &clones[0],
+        &[
+            "publish",
+            "--branch",
+            "team/iac",
+            "--model-dir",
+            "model",
+            "--remote",
+            "origin",
+        ],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("DS903")
+            && stderr(&o).contains("beside branch `team` on remote `origin`"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(branch_tip(&bare, "team/iac"), None);
+    assert_eq!(branch_tip(&clones[0], "team/iac"), None);
+}
+
+#[test]
 fn a_remote_that_refuses_the_push_is_ds906_and_nothing_moves() {
     let r = Repo::new(&base_model());
     let (bare, clones) = remote_and_clones(&r, 1);

@@ -375,30 +375,42 @@ fn refuse_checked_out(repo: &Repository, refname: &str, branch: &str) -> Result<
 /// Refuse a branch whose name nests with an existing branch's (`gen/x` when `gen` exists, or
 /// `gen` when `gen/x` does): git stores refs as paths, so one of the two could never be written.
 fn refuse_nested(repo: &Repository, refname: &str, branch: &str) -> Result<(), PublishError> {
-    let exists = |name: &str| repo.find_reference(name).is_ok();
-    let parent = refname
-        .match_indices('/')
-        .map(|(i, _)| &refname[..i])
-        .filter(|p| p.len() > "refs/heads".len())
-        .find(|p| exists(p));
-    let child = repo
-        .references_glob(&format!("{refname}/*"))
-        .ok()
-        .and_then(|mut refs| refs.next())
-        .and_then(|r| r.ok())
-        .and_then(|r| r.name().map(str::to_string));
-    let Some(other) = parent.map(str::to_string).or(child) else {
-        return Ok(());
-    };
-    let other = other.strip_prefix("refs/heads/").unwrap_or(&other);
-    Err(fail(
+    let refs = repo
+        .references_glob("refs/heads/*")
+        .map_err(|e| git_failed("cannot list the branches", &e))?;
+    let names: Vec<String> = refs
+        .flatten()
+        .filter_map(|r| r.name().map(str::to_string))
+        .collect();
+    match nested_with(refname, names.iter().map(String::as_str)) {
+        Some(other) => Err(nested(branch, other, None)),
+        None => Ok(()),
+    }
+}
+
+/// The first of `names` that nests with `refname`: one is a directory of the other.
+pub(crate) fn nested_with<'a>(
+    refname: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let below = |a: &str, b: &str| a.strip_prefix(b).is_some_and(|rest| rest.starts_with('/'));
+    names
+        .into_iter()
+        .find(|n| below(n, refname) || below(refname, n))
+}
+
+/// DS903 for a branch that nests with `other` (a ref name), locally or on `remote`.
+pub(crate) fn nested(branch: &str, other: &str, remote: Option<&str>) -> PublishError {
+    let other = other.strip_prefix("refs/heads/").unwrap_or(other);
+    let place = remote.map_or(String::new(), |r| format!(" on remote `{r}`"));
+    fail(
         &codes::DS903,
         format!(
-            "branch `{branch}` cannot exist beside branch `{other}`: git keeps branches as \
-             paths, and one name is a directory of the other"
+            "branch `{branch}` cannot exist beside branch `{other}`{place}: git keeps branches \
+             as paths, and one name is a directory of the other"
         ),
         "pick a branch name that is not a directory of an existing branch, nor has one below it",
-    ))
+    )
 }
 
 /// Refuse a tip that is not a render: `--branch main` must not bury the model.

@@ -80,14 +80,20 @@ impl<'r> Remote<'r> {
     /// has no such branch).
     fn tip(&self, branch: &str) -> Result<Option<Oid>, PublishError> {
         let refname = format!("refs/heads/{branch}");
-        let out = self.git(&["ls-remote", "--", &self.name, &refname])?;
+        // All the branches: one that nests with this one would refuse the push every time.
+        let out = self.git(&["ls-remote", "--heads", "--", &self.name])?;
         if !out.status.success() {
             return Err(self.failed("reading remote", &out));
         }
-        let listed = String::from_utf8_lossy(&out.stdout)
+        let listing = String::from_utf8_lossy(&out.stdout);
+        let heads: Vec<&str> = listing
             .lines()
-            .any(|l| l.split('\t').nth(1) == Some(refname.as_str()));
-        if !listed {
+            .filter_map(|l| l.split('\t').nth(1))
+            .collect();
+        if let Some(other) = super::nested_with(&refname, heads.iter().copied()) {
+            return Err(super::nested(branch, other, Some(&self.name)));
+        }
+        if !heads.contains(&refname.as_str()) {
             return Ok(None);
         }
         let tracking = self.tracking(branch);
