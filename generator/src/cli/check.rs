@@ -3,7 +3,7 @@
 //! models from git, runs [`crate::check`], and prints the report. Exit 0 accepted, 1 rejected,
 //! 2 for arguments, environment or git (a DS9xx diagnostic).
 
-use super::{exit, out, render_diagnostics, use_color, Color, Format, Revisions};
+use super::{exit, out, render_diagnostics, use_color, Color, Format, RevisionFlags};
 use crate::diag::render;
 use std::path::Path;
 
@@ -70,7 +70,7 @@ pub(super) fn check_command(args: &CheckArgs) -> anyhow::Result<u8> {
 #[derive(Debug, clap::Args)]
 pub(super) struct CheckArgs {
     #[command(flatten)]
-    revisions: Revisions,
+    revisions: RevisionFlags,
     /// The repository the change comes from, `github:OWNER/REPO@BRANCH`. Default: the pull
     /// request's head in `$GITHUB_EVENT_PATH` (never GITHUB_REPOSITORY).
     #[arg(long, value_name = "REPO")]

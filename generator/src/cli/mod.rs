@@ -467,7 +467,7 @@ fn target_flag(target: Option<&str>) -> Result<Option<crate::model::Target>, u8>
 
 /// The two revisions `check` and `plan` compare, and where the model is in them.
 #[derive(Debug, clap::Args)]
-struct Revisions {
+struct RevisionFlags {
     /// Base revision (branch, tag, sha, `origin/main`), or `merge-base` for the merge base of
     /// the head and --base-branch.
     #[arg(long, value_name = "REV")]
@@ -487,7 +487,7 @@ struct Revisions {
     base_branch: Option<String>,
 }
 
-impl Revisions {
+impl RevisionFlags {
     fn merge_base(&self) -> bool {
         self.base == "merge-base"
     }

@@ -1,16 +1,16 @@
-//! `dsgen plan`: resolves the two revisions (`--base merge-base` through [`Revisions`]),
+//! `dsgen plan`: resolves the two revisions (`--base merge-base` through [`RevisionFlags`]),
 //! runs [`crate::plan`] on them and prints the plan, or why a side's model was rejected, in
 //! the asked format. Every failure is reported here and ends as a [`PlanOutcome`], which
 //! [`plan_exit`] turns into dsgen's exit codes or, with `--detailed-exitcode`, Terraform's.
 
-use super::{exit, out, PlanFormat, Revisions};
+use super::{exit, out, PlanFormat, RevisionFlags};
 use crate::diag::render;
 
 /// The flags of `dsgen plan`.
 #[derive(Debug, clap::Args)]
 pub(super) struct PlanArgs {
     #[command(flatten)]
-    revisions: Revisions,
+    revisions: RevisionFlags,
     /// Only platforms of this target. Default: every platform whose target this dsgen
     /// renders (the others are listed as not planned).
     #[arg(long, value_name = "T")]
@@ -53,8 +53,8 @@ pub(super) fn plan_exit(outcome: PlanOutcome, detailed: bool) -> u8 {
 /// `dsgen plan`: every failure is reported here (never through `run`'s error path, whose exit
 /// code would be 2: "changes" under --detailed-exitcode).
 pub(super) fn plan_command(args: &PlanArgs) -> PlanOutcome {
-    let (revs, format) = (&args.revisions, args.format);
     use crate::plan::{report, revisions};
+    let (revs, format) = (&args.revisions, args.format);
     let fail = |msg: String| {
         eprintln!("dsgen: error: {msg}");
         PlanOutcome::Failed

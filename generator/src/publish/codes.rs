@@ -11,11 +11,11 @@ declare_code!(
     "The branch cannot be the generated branch",
     "`dsgen publish` writes only a branch that holds nothing but renders: its name must be a \
      valid git branch name that does not nest with an existing branch's (`generated/v2` beside \
-     `generated`: git keeps branches as paths), it must not be checked out in a work tree of the \
-     repository (the work tree would no longer match its branch), and when it exists its tip must hold a \
-     `MANIFEST.json` written by dsgen, so a typo such as `--branch main` cannot bury the model \
-     under a render. With `--remote`, the local branch must not have commits the remote lacks. \
-     Choose another branch name, or push or delete the local branch.",
+     `generated`: git keeps branches as paths), it must not be checked out in a work tree of \
+     the repository (the work tree would no longer match its branch), and when it exists its \
+     tip must hold a `MANIFEST.json` written by dsgen, so a typo such as `--branch main` cannot \
+     bury the model under a render. With `--remote`, the local branch must not have commits the \
+     remote lacks. Choose another branch name, or push or delete the local branch.",
 );
 
 declare_code!(
