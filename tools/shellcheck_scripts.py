@@ -7,9 +7,9 @@ With no PATH: the composite actions (`.github/actions/*/action.yml`), the workfl
 workflows (`.github/workflows/**/*.yml`), `scripts/*` and `.ci/run`. A PATH is a YAML file (its
 `run:` steps are checked) or a script (checked whole).
 
-Each `run:` step whose shell is bash or sh (a step without `shell:` takes the job's
-`defaults.run.shell`, else bash, as on GitHub's Linux runners) is written to a temporary file
-and checked with `shellcheck --shell=bash|sh`; findings are reported at the line of the YAML
+Each `run:` step whose shell is bash or sh (a step without `shell:` takes the job's, else the
+workflow's `defaults.run.shell`, else bash, as on GitHub's Linux runners) is written to a
+temporary file and checked with `shellcheck --shell=bash|sh`; findings are reported at the line of the YAML
 file. A `${{ }}` expression inside `run:` is itself a finding: GitHub pastes its value into the
 script before the shell parses it (script injection); pass values through `env:` instead.
 
@@ -58,25 +58,31 @@ def default_paths() -> list[Path]:
     return paths
 
 
-def value(node: yaml.Node, key: str) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return v
-    return None
+def value(node: yaml.Node | None, *keys: str) -> yaml.Node | None:
+    """The node at `keys` below a mapping node, or None."""
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+    return node
+
+
+def scalar(node: yaml.Node | None) -> str | None:
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+def items(node: yaml.Node | None) -> list:
+    return node.value if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) else []
 
 
 def steps_with_shell(doc: yaml.Node):
     """(step node, default shell) for every step of a composite action or a workflow."""
-    runs = value(doc, "runs")
-    if runs is not None:
-        for step in getattr(value(runs, "steps"), "value", []):
-            yield step, None  # composite steps must name their shell
-    jobs = value(doc, "jobs")
-    for _, job in getattr(jobs, "value", []):
-        defaults = value(value(value(job, "defaults"), "run") or yaml.MappingNode("", []), "shell")
-        default = defaults.value if isinstance(defaults, yaml.ScalarNode) else "bash"
-        for step in getattr(value(job, "steps"), "value", []):
+    for step in items(value(doc, "runs", "steps")):
+        yield step, None  # composite steps must name their shell
+    workflow_default = scalar(value(doc, "defaults", "run", "shell")) or "bash"
+    for _, job in items(value(doc, "jobs")):
+        default = scalar(value(job, "defaults", "run", "shell")) or workflow_default
+        for step in items(value(job, "steps")):
             yield step, default
 
 
@@ -87,8 +93,7 @@ def run_steps(path: Path):
         run = value(step, "run")
         if not isinstance(run, yaml.ScalarNode):
             continue
-        shell = value(step, "shell")
-        shell = shell.value if isinstance(shell, yaml.ScalarNode) else default
+        shell = scalar(value(step, "shell")) or default
         # A block scalar (`|`) starts on the line after its indicator.
         first = run.start_mark.line + (2 if run.style in ("|", ">") else 1)
         yield first, shell, run.value
@@ -115,7 +120,7 @@ def shellcheck(binary: str, script: str, shell: str) -> list[dict]:
 def check_yaml(binary: str, path: Path) -> tuple[int, list[str]]:
     scripts, findings = 0, []
     for first, shell, script in run_steps(path):
-        name = (shell or "").split()[0] if shell else ""
+        name = shell.split()[0] if shell else ""
         if name not in ("bash", "sh"):
             findings.append(f"{path}:{first}: a run step without `shell: bash|sh` ({shell!r}) is not checked")
             continue
