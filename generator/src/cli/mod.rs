@@ -1,11 +1,11 @@
 //! The command line: parses arguments, calls the stages, prints, and picks the exit code.
 //! Nothing else in the crate knows about clap, stdout or exit codes.
 //!
-//! This file owns the clap definitions ([`Cli`] and its subcommands), [`main`], `run` (a
-//! dispatch table from each subcommand's flags to its function) and the helpers several
-//! commands share: the exit codes, `out`, `model_dir`, [`verdict`], [`render_diagnostics`],
-//! `diagnostics_to_stderr`, `use_color` and `target_flag`. Each command family's glue has its
-//! own file: `lint`, `check`, `plan`, `publish` (publish and verify), `render` (render, graph
+//! This file owns the clap definitions ([`Cli`] and its subcommands), [`main`], `run` (a dispatch
+//! table from each subcommand's flags to its function) and the helpers several commands share: the
+//! exit codes, `out`, `model_dir`, [`verdict`], [`render_diagnostics`], `diagnostics_to_stderr`
+//! (and `_under` a model directory), `use_color` and `target_flag`. Each command family's glue has
+//! its own file: `lint`, `check`, `plan`, `publish` (publish and verify), `render` (render, graph
 //! and deps), `batch`, `serve`, `rules` (rules, explain and schema), `fmt`, and `new` (new and
 //! synth).
 
@@ -438,11 +438,21 @@ pub fn render_diagnostics(
 
 /// Print diagnostics for humans on stderr (graph and deps keep stdout for their own output).
 fn diagnostics_to_stderr(diags: &[Diagnostic], sources: &crate::source::SourceMap) {
+    diagnostics_to_stderr_under(diags, sources, "");
+}
+
+/// [`diagnostics_to_stderr`] for a model read from `path_prefix` inside a repository: files
+/// are named from the repository's root (`model/platforms.hcl`), as plan and check name them.
+fn diagnostics_to_stderr_under(
+    diags: &[Diagnostic],
+    sources: &crate::source::SourceMap,
+    path_prefix: &str,
+) {
     if diags.is_empty() {
         return;
     }
     let opts = diag::render::Options {
-        path_prefix: String::new(),
+        path_prefix: path_prefix.to_string(),
         color: false,
     };
     eprint!("{}", diag::render::human(diags, sources, &opts));

@@ -3,7 +3,9 @@
 //! the model commit the branch's tip names and lists the files that differ. Both report a git
 //! failure as a DS9xx diagnostic and a model that does not render through [`revision_failed`].
 
-use super::{diagnostics_to_stderr, exit, out, target_flag, DepsFormat};
+use super::{
+    diagnostics_to_stderr, diagnostics_to_stderr_under, exit, out, target_flag, DepsFormat,
+};
 use std::path::{Path, PathBuf};
 
 /// The flags of `dsgen publish`.
@@ -210,7 +212,7 @@ fn revision_failed(e: crate::target::revision::RevisionError, what: &str) -> u8 
             diagnostics,
             model_dir,
         } => {
-            model_diagnostics_to_stderr(&diagnostics, &model.sources, &model_dir);
+            diagnostics_to_stderr_under(&diagnostics, &model.sources, &model_dir);
             eprintln!("dsgen: error: the model has errors; {what}");
             exit::REJECTED
         }
@@ -219,7 +221,7 @@ fn revision_failed(e: crate::target::revision::RevisionError, what: &str) -> u8 
             error: RenderError::Diagnostics(d),
             model_dir,
         } => {
-            model_diagnostics_to_stderr(&d, &model.sources, &model_dir);
+            diagnostics_to_stderr_under(&d, &model.sources, &model_dir);
             eprintln!("dsgen: error: the model cannot be rendered; {what}");
             exit::REJECTED
         }
@@ -228,20 +230,6 @@ fn revision_failed(e: crate::target::revision::RevisionError, what: &str) -> u8 
             exit::USAGE
         }
     }
-}
-
-/// Print a model's diagnostics on stderr with their files named from the repository's root
-/// (`model/platforms.hcl`), as `dsgen plan` and the merge gate name them.
-fn model_diagnostics_to_stderr(
-    diags: &[crate::diag::Diagnostic],
-    sources: &crate::source::SourceMap,
-    model_dir: &str,
-) {
-    let opts = crate::diag::render::Options {
-        path_prefix: model_dir.to_string(),
-        color: false,
-    };
-    eprint!("{}", crate::diag::render::human(diags, sources, &opts));
 }
 
 /// Print a DS9xx diagnostic on stderr; exit 2.
