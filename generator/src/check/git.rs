@@ -71,6 +71,18 @@ pub fn merge_base(repo: &Repository, a: Oid, b: Oid) -> Result<Oid, GitError> {
 /// (path relative to the model directory, bytes) of every model file of a revision.
 pub type ModelFiles = Vec<(String, Vec<u8>)>;
 
+/// A model directory as written everywhere (the publish trailer, the git reader, labels): no
+/// leading `./`, no surrounding `/`, `.` for the repository's root.
+pub fn normalize_model_dir(dir: &str) -> String {
+    let d = dir.trim_matches('/');
+    let d = d.strip_prefix("./").unwrap_or(d).trim_matches('/');
+    if d.is_empty() {
+        ".".to_string()
+    } else {
+        d.to_string()
+    }
+}
+
 /// The model files (`*.hcl`, `*.hcl.json`, hidden directories skipped) under `model_dir` at
 /// two commits, as (path relative to the model directory, bytes), reading each blob once: a file both commits share is
 /// inflated from the object database a single time. Each side is `None` when the model
@@ -119,12 +131,11 @@ fn read_files(
         .find_commit(commit)
         .and_then(|c| c.tree())
         .map_err(read)?;
-    let dir = model_dir.trim_matches('/');
-    let dir = dir.strip_prefix("./").unwrap_or(dir);
-    let tree = if dir.is_empty() || dir == "." {
+    let dir = normalize_model_dir(model_dir);
+    let tree = if dir == "." {
         tree
     } else {
-        match tree.get_path(Path::new(dir)) {
+        match tree.get_path(Path::new(&dir)) {
             Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {
                 repo.find_tree(entry.id()).map_err(read)?
             }

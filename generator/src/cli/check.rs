@@ -127,12 +127,12 @@ fn run_check(args: &CheckArgs) -> Result<crate::check::CheckReport, CheckError> 
     let head = git::resolve(&repo, &revs.head)?;
     let base = git::resolve(&repo, &revs.base_rev(&repo)?)?;
     let dir = revs.dir();
-    let prefix = if dir.is_empty() || dir == "." {
+    let prefix = if dir == "." {
         String::new()
     } else {
         format!("{dir}/")
     };
-    let (base_files, head_files) = git::model_files_pair(&repo, base, head, dir)?;
+    let (base_files, head_files) = git::model_files_pair(&repo, base, head, &dir)?;
     let Some(head_files) = head_files else {
         return Err(CheckError::Usage(format!(
             "the model directory `{}` does not exist at the head revision {}",

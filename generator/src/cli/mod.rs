@@ -526,10 +526,9 @@ impl RevisionFlags {
         }
     }
 
-    /// The model directory without surrounding `/` or a leading `./`; empty or `.` for the
-    /// repository's root.
-    fn dir(&self) -> &str {
-        let dir = self.model_dir.trim_matches('/');
-        dir.strip_prefix("./").unwrap_or(dir)
+    /// The model directory without surrounding `/` or a leading `./`; `.` for the repository's
+    /// root.
+    fn dir(&self) -> String {
+        crate::check::git::normalize_model_dir(&self.model_dir)
     }
 }

@@ -118,10 +118,10 @@ pub(super) fn plan_command(args: &PlanArgs) -> PlanOutcome {
             diagnostics,
         }) => {
             // Head files as in the repository; base files in git's `REV:path` notation.
-            let prefix = match (side, revs.dir()) {
-                ("head", "" | ".") => String::new(),
+            let dir = revs.dir();
+            let prefix = match (side, dir.as_str()) {
+                ("head", ".") => String::new(),
                 ("head", d) => d.to_string(),
-                (_, "" | ".") => format!("{}:.", &commit.to_string()[..7]),
                 (_, d) => format!("{}:{d}", &commit.to_string()[..7]),
             };
             let opts = render::Options {

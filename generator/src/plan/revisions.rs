@@ -63,9 +63,7 @@ pub fn plan(repo: &Repository, request: &Request) -> Result<Plan, PlanError> {
     let t = std::time::Instant::now();
     let head = git::resolve(repo, &request.head)?;
     let base = git::resolve(repo, &request.base)?;
-    let dir = request.model_dir.trim_matches('/');
-    let dir = dir.strip_prefix("./").unwrap_or(dir);
-    let (base_files, head_files) = git::model_files_pair(repo, base, head, dir)?;
+    let (base_files, head_files) = git::model_files_pair(repo, base, head, &request.model_dir)?;
     let Some(head_files) = head_files.filter(|f| !f.is_empty()) else {
         return Err(PlanError::Usage(format!(
             "there is no model under `{}` at the head revision `{}` ({head}): no *.hcl or \

@@ -14,6 +14,7 @@ mod remote;
 pub mod tree;
 pub mod verify;
 
+pub use crate::check::git::normalize_model_dir;
 use crate::check::git::{self, GitError};
 use crate::diag::codes::Code;
 use crate::diag::Diagnostic;
@@ -119,17 +120,6 @@ pub fn branch_ref(branch: &str) -> Result<String, PublishError> {
         ));
     }
     Ok(name)
-}
-
-/// The model directory as the trailer records it: no `./`, no surrounding `/`, `.` for the root.
-pub fn normalize_model_dir(dir: &str) -> String {
-    let d = dir.trim_matches('/');
-    let d = d.strip_prefix("./").unwrap_or(d).trim_matches('/');
-    if d.is_empty() {
-        ".".to_string()
-    } else {
-        d.to_string()
-    }
 }
 
 /// Render `opts.rev` and commit it to the branch (and the remote's branch).
